@@ -1,0 +1,166 @@
+import type { Dispatcher } from 'undici';
+import type { LoggerService, Type } from '@nestjs/common';
+import type { RightsPackage } from '../domain/common.model.js';
+import type { JournalAdapter } from '../journal/journal-adapter.interface.js';
+
+/**
+ * Where Maskinporten, the Krav og betalinger API and Altinn live. `'test'` and `'prod'` are Skatteetaten's and
+ * Digdir's real environments; an object points the module elsewhere (the sandbox, a proxy).
+ * @publicApi
+ */
+export type KobEnvironment = 'test' | 'prod' | KobEnvironmentEndpoints;
+
+/** @publicApi */
+export interface KobEnvironmentEndpoints {
+  /** Maskinporten issuer, e.g. `https://test.maskinporten.no/` (also the grant's `aud`). */
+  maskinportenIssuer: string;
+  /** Krav og betalinger base URL up to and including `/v1`, new or old host style. */
+  apiBaseUrl: string;
+  /** Altinn 3 platform base URL, e.g. `https://platform.tt02.altinn.no`. */
+  altinnBaseUrl: string;
+  /** Altinn 2 base URL for legacy consent tokens; defaults to `altinnBaseUrl`. */
+  altinn2BaseUrl?: string;
+}
+
+/**
+ * The client's signing key for Maskinporten grants: a JWK (with `kid`), a PEM private key with a `kid`, a PEM key
+ * with its certificate chain (sent as `x5c`, leaf first), or an external signer so the key can stay in a KMS/HSM.
+ * @publicApi
+ */
+export type MaskinportenKey =
+  | { jwk: JsonWebKeyInput; alg?: SigningAlgorithm }
+  | { pem: string; kid: string; alg?: SigningAlgorithm }
+  | { pem: string; certificateChain: string[]; alg?: SigningAlgorithm }
+  | { kid: string; alg?: SigningAlgorithm; sign(header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> };
+
+/** @publicApi */
+export type SigningAlgorithm = 'RS256' | 'RS384' | 'RS512';
+
+/** A private JWK as JSON (RSA). @publicApi */
+export interface JsonWebKeyInput {
+  kty: string;
+  kid?: string;
+  [member: string]: unknown;
+}
+
+/** @publicApi */
+export interface MaskinportenOptions {
+  clientId: string;
+  key: MaskinportenKey;
+  /** Scope to request; default `skatteetaten:kravogbetalinger`. */
+  scope?: string;
+  /** Refresh this many seconds before expiry. Default 30. */
+  refreshSkewSeconds?: number;
+}
+
+/**
+ * How the module may read a customer's data.
+ * - `systembruker`: a system user in Altinn for the customer (rights package `regnskapssystem`).
+ * - `consent`: an Altinn 3 consent (rights package `finans`).
+ * - `altinn2-consent`: a legacy Altinn 2 consent, fetched by authorisation code and sent as `AltinnSamtykke`.
+ * @publicApi
+ */
+export type CustomerAccess =
+  | { type: 'systembruker'; externalRef?: string }
+  | { type: 'consent'; consentId: string }
+  | { type: 'altinn2-consent'; authorizationCode: string };
+
+/**
+ * Ledger accounts used by the posting rules (Norwegian standard chart, NS 4102). Every account can be
+ * overridden per customer.
+ * @publicApi
+ */
+export interface AccountMapping {
+  taxAccountClearing: string;
+  bank: string;
+  vatPayable: string;
+  employerContributionPayable: string;
+  withholdingPayable: string;
+  taxPayable: string;
+  soleTraderPersonalTax: string;
+  otherPublicDuties: string;
+  lateInterestExpense: string;
+  nonDeductibleInterestExpense: string;
+  refundInterestIncome: string;
+  feeExpense: string;
+  /** Claim type (`kravtype`) or claim group (`kravgruppe`) to account, checked before the defaults. */
+  byClaimType?: Record<string, string>;
+  byClaimGroup?: Record<string, string>;
+}
+
+/**
+ * One customer company (or sole trader) whose tax account the module keeps in step with its ledger.
+ * @publicApi
+ */
+export interface CustomerConfig {
+  /** The host's own id for the customer; used in store keys, logs and idempotency keys. */
+  id: string;
+  organisasjonsnummer: string;
+  rettighetspakke: RightsPackage;
+  access: CustomerAccess;
+  accounts?: Partial<AccountMapping>;
+  /** First date booked; nothing before it is fetched or posted. */
+  bookingStartDate: string;
+  /** Cron expression overriding the module's default schedule for this customer. */
+  cron?: string;
+  /** Defaults to true. */
+  enabled?: boolean;
+  /** Whether the host books bank lines itself (then payments are not posted against the bank account). */
+  hostBooksBankLines?: boolean;
+  /** For sole traders: the owner's fødselsnummer/D-nummer, whose personal tax goes to equity. Never logged. */
+  ownerPersonId?: string;
+}
+
+/** Async source of customers, for hosts that keep them in their own database. @publicApi */
+export interface CustomerSource {
+  list(): Promise<CustomerConfig[]>;
+  get(id: string): Promise<CustomerConfig | undefined>;
+}
+
+/** @publicApi */
+export type StoreOptions =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; connectionString: string; schema?: string }
+  | { kind: 'memory' };
+
+/** @publicApi */
+export interface ScheduleOptions {
+  enabled?: boolean;
+  cron?: string;
+  timezone?: string;
+  jitterMs?: number;
+  concurrency?: number;
+  driver?: 'local' | { bullmq: { connection: { host?: string; port?: number; url?: string; [k: string]: unknown } } };
+}
+
+/** @publicApi */
+export interface HttpOptions {
+  /** Header and body timeout per call. Default 30 000. */
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Retries after the first attempt for 5xx, 429 and network errors. Default 3. */
+  maxRetries?: number;
+  /** At most 5 (Skatteetaten's rule). Default 5. */
+  maxConcurrentPerParty?: number;
+  /** Calls in flight across all customers of this module instance. Default 50. */
+  maxConcurrentGlobal?: number;
+  /** Replace the module's own undici Agent (tests pass a MockAgent). Not closed by the module. */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * Options of {@link KravOgBetalingerModule}. The journal adapter is typed loosely here and narrowed by the
+ * journal folder's contract.
+ * @publicApi
+ */
+export interface KravOgBetalingerModuleOptions {
+  environment: KobEnvironment;
+  maskinporten: MaskinportenOptions;
+  customers: CustomerConfig[] | CustomerSource;
+  journal: JournalAdapter | Type<JournalAdapter>;
+  store?: StoreOptions;
+  schedule?: ScheduleOptions;
+  http?: HttpOptions;
+  /** A Nest logger to use instead of `new Logger(...)`; `false` silences the module. */
+  logger?: LoggerService | false;
+}
