@@ -28,10 +28,14 @@ export interface KobEnvironmentEndpoints {
  * @publicApi
  */
 export type MaskinportenKey =
-  | { jwk: JsonWebKeyInput; alg?: SigningAlgorithm }
+  | { jwk: JsonWebKeyInput; kid?: string; alg?: SigningAlgorithm }
   | { pem: string; kid: string; alg?: SigningAlgorithm }
   | { pem: string; certificateChain: string[]; alg?: SigningAlgorithm }
-  | { kid: string; alg?: SigningAlgorithm; sign(header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> };
+  | {
+      kid: string;
+      alg?: SigningAlgorithm;
+      sign(header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string>;
+    };
 
 /** @publicApi */
 export type SigningAlgorithm = 'RS256' | 'RS384' | 'RS512';
@@ -130,7 +134,9 @@ export interface ScheduleOptions {
   timezone?: string;
   jitterMs?: number;
   concurrency?: number;
-  driver?: 'local' | { bullmq: { connection: { host?: string; port?: number; url?: string; [k: string]: unknown } } };
+  driver?:
+    | 'local'
+    | { bullmq: { connection: { host?: string; port?: number; url?: string; [k: string]: unknown } } };
 }
 
 /** @publicApi */
@@ -163,4 +169,25 @@ export interface KravOgBetalingerModuleOptions {
   http?: HttpOptions;
   /** A Nest logger to use instead of `new Logger(...)`; `false` silences the module. */
   logger?: LoggerService | false;
+  /**
+   * Module-wide account overrides, applied over the default chart (`config/default-accounts.json`) and under
+   * each customer's own `accounts`.
+   */
+  accounts?: Partial<AccountMapping>;
+  /**
+   * A built-in journal adapter chosen by name (what `kobConfig` reads from `KOB_JOURNAL`). Only used when
+   * `journal` is absent; see `KravOgBetalingerModuleInput`.
+   */
+  journalBuiltin?: BuiltinJournalDescriptor;
+}
+
+/**
+ * Names one of the module's built-in journal adapters: `memory`, a JSON-lines file, or an hledger journal
+ * directory.
+ * @publicApi
+ */
+export interface BuiltinJournalDescriptor {
+  builtin: 'memory' | 'jsonl' | 'hledger';
+  /** File (`jsonl`) or directory (`hledger`) to write to; absent for `memory`. */
+  path?: string;
 }

@@ -28,7 +28,8 @@ export interface SetOffPlacement {
   kind: 'set-off';
   instalmentId: string;
   counterInstalmentId: string;
-  counterClaimType: string;
+  /** `kravtype` of the counter-claim; absent before April 2023. */
+  counterClaimType?: string;
   amount: Ore;
   placedDate?: IsoDate;
   counterDescription?: string;
@@ -61,7 +62,8 @@ export interface InstalmentPayout {
 export interface Instalment {
   instalmentId: string;
   claimId: string;
-  dueDate: IsoDate;
+  /** `forfallsdato`; required by spec 1.1.1 but missing on some instalments of the December 2022 examples. */
+  dueDate?: IsoDate;
   originalAmount: Ore;
   remainingAmount: Ore;
   paymentDetails: PaymentDetails;

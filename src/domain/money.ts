@@ -56,18 +56,22 @@ export function kronerToOre(kroner: number, field = 'amount'): Ore {
 
 /** a + b, failing rather than losing precision. @publicApi */
 export function addOre(a: Ore, b: Ore): Ore {
-  return assertOre(a + b, 'sum');
+  // Check the operands too: an unsafe operand (already rounded) can still give a safe-looking sum.
+  return assertOre(assertOre(a, 'sum') + assertOre(b, 'sum'), 'sum');
 }
 
 /** a - b, failing rather than losing precision. @publicApi */
 export function subtractOre(a: Ore, b: Ore): Ore {
-  return assertOre(a - b, 'difference');
+  return assertOre(assertOre(a, 'difference') - assertOre(b, 'difference'), 'difference');
 }
 
 /** Sum of amounts, exact; throws if any partial sum leaves the safe range. @publicApi */
 export function sumOre(values: Iterable<Ore>): Ore {
   let total = 0;
   for (const v of values) {
+    if (!Number.isSafeInteger(v)) {
+      throw new InvalidAmountError('sum', `${String(v)} is not a safe integer number of øre`);
+    }
     total += v;
     if (!Number.isSafeInteger(total)) throw new InvalidAmountError('sum', 'exceeds the safe integer range');
   }

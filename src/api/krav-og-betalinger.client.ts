@@ -1,0 +1,379 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { request, type Dispatcher } from 'undici';
+import type { AccessToken } from '../auth/maskinporten-token.provider.js';
+import type { TokenSubject } from '../auth/grant-claims.js';
+import { KeyedSemaphore, Semaphore } from '../concurrency/semaphore.js';
+import type { CustomerConfig } from '../config/module-options.interface.js';
+import type { Period, RightsPackage } from '../domain/common.model.js';
+import { maskIdentifier } from '../domain/identifiers.js';
+import type {
+  ClaimsInPeriod,
+  OpenClaims,
+  PaymentsInPeriod,
+  PayoutsInPeriod,
+} from '../domain/responses.model.js';
+import { PayloadValidationError } from '../errors/kob.error.js';
+import { errorCodeOf, safeCause } from '../errors/safe-cause.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { KravOgBetalingerApiError, type KobEndpoint } from './krav-og-betalinger-api.error.js';
+import { splitIntoYearWindows } from './period-windows.js';
+import { backoffDelayMs, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { readApiError, readClaims, readOpenClaims, readPayments, readPayouts } from './wire/index.js';
+
+/** Where tokens come from: the Maskinporten token provider, or a test double. @publicApi */
+export interface AccessTokenSource {
+  getToken(subject: TokenSubject, options?: { forceRefresh?: boolean }): Promise<AccessToken>;
+  invalidate(token: AccessToken): void;
+}
+
+/** Supplies the legacy `AltinnSamtykke` header (an Altinn 2 consent token) for a customer. @publicApi */
+export interface Altinn2ConsentTokenSource {
+  consentToken(customer: KobApiCustomer, options?: { forceRefresh?: boolean }): Promise<string>;
+}
+
+/** What the client needs to know about a customer. @publicApi */
+export type KobApiCustomer = Pick<
+  CustomerConfig,
+  'id' | 'organisasjonsnummer' | 'rettighetspakke' | 'access'
+>;
+
+/** @publicApi */
+export interface KravOgBetalingerClientOptions {
+  /** Base URL up to and including `/v1`, new host style or old (`…/api/innkreving/kravogbetalinger/v1`). */
+  baseUrl: string;
+  tokens: AccessTokenSource;
+  altinn2?: Altinn2ConsentTokenSource;
+  dispatcher: Dispatcher;
+  retry?: Partial<RetryPolicy>;
+  /** Headers and body timeout per attempt. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** At most 5: Skatteetaten's limit per party. Default 5. */
+  maxConcurrentPerParty?: number;
+  /** Calls in flight across all customers. Default 50. */
+  maxConcurrentGlobal?: number;
+  clock?: Clock;
+  logger?: LoggerService | false;
+  /** Told about each HTTP attempt (no secrets), for metrics. */
+  onAttempt?: (event: {
+    endpoint: KobEndpoint;
+    status?: number;
+    attempt: number;
+    durationMs: number;
+  }) => void;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 30_000 };
+
+type Query = Record<string, string>;
+
+/**
+ * Reads the four Krav og betalinger endpoints for a customer. Picks the path by rights package, sends a fresh
+ * `Korrelasjonsid` per attempt, splits periods into windows of at most one year and merges them, treats KB-007 as
+ * an empty result, refreshes the token once on 401, retries 5xx, 429 and network errors with backoff and full
+ * jitter (honouring `Retry-After`), and never has more than 5 calls in flight per party or more than the global cap
+ * in all. Every failure is a {@link KravOgBetalingerApiError}.
+ * @publicApi
+ */
+export class KravOgBetalingerClient {
+  private readonly perParty: KeyedSemaphore;
+  private readonly global: Semaphore;
+  private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly logger?: LoggerService;
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: KravOgBetalingerClientOptions) {
+    const perParty = options.maxConcurrentPerParty ?? 5;
+    if (perParty < 1 || perParty > 5) throw new RangeError('maxConcurrentPerParty must be between 1 and 5');
+    this.perParty = new KeyedSemaphore(perParty);
+    this.global = new Semaphore(options.maxConcurrentGlobal ?? 50);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.clock = options.clock ?? systemClock;
+    this.logger =
+      options.logger === false ? undefined : (options.logger ?? new Logger(KravOgBetalingerClient.name));
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Open claims and unplaced payments now (`aapnekrav`). */
+  async openClaims(customer: KobApiCustomer): Promise<OpenClaims> {
+    const body = await this.call(customer, 'aapnekrav', {});
+    const party = customer.organisasjonsnummer;
+    if (body === undefined)
+      return { partyId: party, shielded: false, claims: [], unplacedPayments: [], groups: [] };
+    return this.read(customer, 'aapnekrav', body, readOpenClaims);
+  }
+
+  /** All claims in a period (`krav`); periods over a year are fetched in yearly windows and merged. */
+  async claims(customer: KobApiCustomer, period: Required<Period>): Promise<ClaimsInPeriod> {
+    const parts = await this.windowed(customer, 'krav', period, readClaims);
+    return {
+      partyId: customer.organisasjonsnummer,
+      shielded: parts.some((p) => p.shielded),
+      period,
+      claims: dedupe(
+        parts.flatMap((p) => p.claims),
+        (c) => `${c.partyId}|${c.claimId}`,
+      ),
+    };
+  }
+
+  /** All payments in a period (`innbetalinger`). */
+  async payments(customer: KobApiCustomer, period: Required<Period>): Promise<PaymentsInPeriod> {
+    const parts = await this.windowed(customer, 'innbetalinger', period, readPayments);
+    return {
+      partyId: customer.organisasjonsnummer,
+      shielded: parts.some((p) => p.shielded),
+      period,
+      payments: dedupe(
+        parts.flatMap((p) => p.payments),
+        (p) => `${p.partyId}|${p.paymentId}`,
+      ),
+    };
+  }
+
+  /** All payouts in a period (`utbetalinger`). */
+  async payouts(customer: KobApiCustomer, period: Required<Period>): Promise<PayoutsInPeriod> {
+    const parts = await this.windowed(customer, 'utbetalinger', period, readPayouts);
+    return {
+      partyId: customer.organisasjonsnummer,
+      shielded: parts.some((p) => p.shielded),
+      period,
+      payouts: dedupe(
+        parts.flatMap((p) => p.payouts),
+        (p) => `${p.partyId}|${p.payoutId}`,
+      ),
+    };
+  }
+
+  private async windowed<T extends { shielded: boolean }>(
+    customer: KobApiCustomer,
+    endpoint: Exclude<KobEndpoint, 'aapnekrav'>,
+    period: Required<Period>,
+    reader: (body: string) => T,
+  ): Promise<T[]> {
+    const windows = splitIntoYearWindows(period);
+    const bodies = await Promise.all(
+      windows.map((w) => this.call(customer, endpoint, { fraOgMed: w.from, tilOgMed: w.to })),
+    );
+    return bodies.flatMap((body) =>
+      body === undefined ? [] : [this.read(customer, endpoint, body, reader)],
+    );
+  }
+
+  private read<T>(
+    customer: KobApiCustomer,
+    endpoint: KobEndpoint,
+    body: ReadBody,
+    reader: (text: string) => T,
+  ): T {
+    try {
+      return reader(body.text);
+    } catch (error) {
+      const issues = error instanceof PayloadValidationError ? error.issues : undefined;
+      throw new KravOgBetalingerApiError(
+        `${endpoint}: the response does not match the schema${issues ? ` (${issues.length} issue(s), first: ${issues[0]?.path})` : ''}`,
+        {
+          code: 'KOB_INVALID_RESPONSE',
+          endpoint,
+          party: maskIdentifier(customer.organisasjonsnummer),
+          correlationId: body.correlationId,
+          attempts: body.attempts,
+          status: 200,
+          issues,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** One logical call with retries. Resolves to the body, or undefined for KB-007 (nothing found). */
+  private async call(
+    customer: KobApiCustomer,
+    endpoint: KobEndpoint,
+    query: Query,
+  ): Promise<ReadBody | undefined> {
+    const party = customer.organisasjonsnummer;
+    const masked = maskIdentifier(party);
+    let refreshedAfter401 = false;
+    let forceRefresh = false;
+    for (let attempt = 0; ; attempt++) {
+      const correlationId = randomUUID();
+      const started = this.clock.now();
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await this.perParty.run(party, () =>
+          this.global.run(() => this.attempt(customer, endpoint, query, correlationId, forceRefresh)),
+        );
+      } catch (cause) {
+        if (cause instanceof KravOgBetalingerApiError || !isNetworkError(cause)) throw cause;
+        outcome = { kind: 'network', cause };
+      }
+      this.options.onAttempt?.({
+        endpoint,
+        status: outcome.kind === 'response' ? outcome.status : undefined,
+        attempt,
+        durationMs: this.clock.now() - started,
+      });
+      forceRefresh = false;
+
+      if (outcome.kind === 'response') {
+        const { status, text } = outcome;
+        if (status === 200) return { text, correlationId, attempts: attempt + 1 };
+        const apiError = readApiError(text);
+        if (status === 404 && apiError?.kode === 'KB-007') return undefined;
+        if (status === 401 && !refreshedAfter401) {
+          // The token may have expired in flight or been revoked: fetch a new one once, then retry at once.
+          refreshedAfter401 = true;
+          if (outcome.token) this.options.tokens.invalidate(outcome.token);
+          forceRefresh = true;
+          attempt--;
+          continue;
+        }
+        const retryable = isRetryableStatus(status);
+        if (!retryable || attempt >= this.retry.maxRetries) {
+          throw new KravOgBetalingerApiError(
+            `${endpoint} for party ${masked} failed: HTTP ${status}${apiError?.kode ? ` ${apiError.kode}` : ''}` +
+              `${apiError?.melding ? ` (${apiError.melding})` : ''}`,
+            {
+              code: apiError?.kode ?? `KOB_HTTP_${status}`,
+              endpoint,
+              party: masked,
+              correlationId: apiError?.korrelasjonsid ?? correlationId,
+              attempts: attempt + 1,
+              status,
+              apiMessage: apiError?.melding,
+            },
+          );
+        }
+        const delay = backoffDelayMs(
+          this.retry,
+          attempt,
+          parseRetryAfter(outcome.retryAfter, this.clock.now()),
+        );
+        this.logger?.warn?.(
+          `${endpoint} for party ${masked}: HTTP ${status}, retry ${attempt + 1} in ${delay} ms`,
+        );
+        await sleep(delay);
+        continue;
+      }
+
+      if (attempt >= this.retry.maxRetries) {
+        throw new KravOgBetalingerApiError(
+          `${endpoint} for party ${masked} failed: ${errorCodeOf(outcome.cause) ?? 'network error'}`,
+          {
+            code: 'KOB_NETWORK_ERROR',
+            endpoint,
+            party: masked,
+            correlationId,
+            attempts: attempt + 1,
+            cause: safeCause(outcome.cause),
+          },
+        );
+      }
+      const delay = backoffDelayMs(this.retry, attempt, undefined);
+      this.logger?.warn?.(
+        `${endpoint} for party ${masked}: ${errorCodeOf(outcome.cause) ?? 'network error'}, retry ${attempt + 1} in ${delay} ms`,
+      );
+      await sleep(delay);
+    }
+  }
+
+  private async attempt(
+    customer: KobApiCustomer,
+    endpoint: KobEndpoint,
+    query: Query,
+    correlationId: string,
+    forceRefresh: boolean,
+  ): Promise<AttemptOutcome> {
+    const token = await this.options.tokens.getToken(subjectFor(customer), { forceRefresh });
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${token.accessToken}`,
+    };
+    if (customer.access.type === 'altinn2-consent') {
+      if (!this.options.altinn2)
+        throw new Error('An Altinn 2 consent customer needs an Altinn2ConsentTokenSource');
+      headers.altinnsamtykke = await this.options.altinn2.consentToken(customer, { forceRefresh });
+    }
+    const url = this.url(customer.rettighetspakke, customer.organisasjonsnummer, endpoint, {
+      ...query,
+      Korrelasjonsid: correlationId,
+    });
+    const response = await request(url, {
+      method: 'GET',
+      headers,
+      dispatcher: this.options.dispatcher,
+      headersTimeout: this.options.timeoutMs ?? 30_000,
+      bodyTimeout: this.options.timeoutMs ?? 30_000,
+    });
+    const text = await response.body.text();
+    return {
+      kind: 'response',
+      status: response.statusCode,
+      text,
+      retryAfter: response.headers['retry-after'],
+      token,
+    };
+  }
+
+  private url(pakke: RightsPackage, party: string, endpoint: KobEndpoint, query: Query): string {
+    const search = new URLSearchParams(query).toString();
+    return `${this.baseUrl}/${pakke}/${encodeURIComponent(party)}/${endpoint}${search ? `?${search}` : ''}`;
+  }
+}
+
+interface ReadBody {
+  text: string;
+  correlationId: string;
+  attempts: number;
+}
+
+type AttemptOutcome =
+  | { kind: 'response'; status: number; text: string; retryAfter?: string | string[]; token?: AccessToken }
+  | { kind: 'network'; cause: unknown };
+
+/** The token subject a customer's access calls for. @publicApi */
+export function subjectFor(customer: KobApiCustomer): TokenSubject {
+  switch (customer.access.type) {
+    case 'systembruker':
+      return {
+        kind: 'systemuser',
+        organisasjonsnummer: customer.organisasjonsnummer,
+        externalRef: customer.access.externalRef,
+      };
+    case 'consent':
+      return {
+        kind: 'consent',
+        consentId: customer.access.consentId,
+        from: `urn:altinn:organization:identifier-no:${customer.organisasjonsnummer}`,
+      };
+    case 'altinn2-consent':
+      return { kind: 'client' };
+  }
+}
+
+function dedupe<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+const NETWORK_CODES = new Set([
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
+
+function isNetworkError(error: unknown): boolean {
+  const code = errorCodeOf(error);
+  return code !== undefined && NETWORK_CODES.has(code);
+}

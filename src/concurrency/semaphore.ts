@@ -1,0 +1,79 @@
+/**
+ * A counting semaphore with FIFO hand-off: at most `limit` holders at once, waiters served in arrival order.
+ * Used for the per-party cap (Skatteetaten allows 5 concurrent calls), the global cap and token requests.
+ */
+export class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(readonly limit: number) {
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError('Semaphore limit must be a positive integer');
+  }
+
+  /** Holders right now. */
+  get inUse(): number {
+    return this.active;
+  }
+
+  /** Callers waiting for a slot. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.active < this.limit) {
+      this.active++;
+    } else {
+      // The releasing holder passes its slot on directly, so `active` never dips and no one can overtake.
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * One semaphore per key (e.g. per party), created on first use and dropped when idle so the map stays small
+ * with thousands of customers.
+ */
+export class KeyedSemaphore {
+  private readonly byKey = new Map<string, Semaphore>();
+
+  constructor(readonly limit: number) {}
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    let sem = this.byKey.get(key);
+    if (!sem) {
+      sem = new Semaphore(this.limit);
+      this.byKey.set(key, sem);
+    }
+    const release = await sem.acquire();
+    try {
+      return await task();
+    } finally {
+      release();
+      if (sem.inUse === 0 && sem.waiting === 0) this.byKey.delete(key);
+    }
+  }
+
+  /** Keys with a holder or a waiter. */
+  get size(): number {
+    return this.byKey.size;
+  }
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The package's own `config/` folder (environment presets, default accounts, demo customers). This file sits two
+ * levels below the package root both as `src/config/*.ts` (jest) and as `dist/config/*.js` (published).
+ * @internal
+ */
+export const PACKAGE_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
+
+/** The outcome of reading a configuration file: the parsed JSON, or why it could not be read. @internal */
+export type FileRead<T> = { ok: true; value: T } | { ok: false; problem: string; missing: boolean };
+
+/** Reads a text file; the problem names the error code only, never the content. @internal */
+export function readTextFile(path: string): FileRead<string> {
+  try {
+    return { ok: true, value: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    return { ok: false, problem: `could not be read (${code})`, missing: code === 'ENOENT' };
+  }
+}
+
+/**
+ * Reads and parses a JSON file. Parse errors are reported without the parser's message, which can quote the
+ * file's content (a key, a person number).
+ * @internal
+ */
+export function readJsonFile(path: string): FileRead<unknown> {
+  const text = readTextFile(path);
+  if (!text.ok) return text;
+  try {
+    return { ok: true, value: JSON.parse(text.value) as unknown };
+  } catch {
+    return { ok: false, problem: 'is not valid JSON', missing: false };
+  }
+}

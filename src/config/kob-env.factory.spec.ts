@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
+import { ConfigurationError } from '../errors/kob.error.js';
+import { buildKobConfig } from './kob-env.factory.js';
+import { validateModuleOptions } from './resolve-module-options.js';
+
+let dir: string;
+let jwk: Record<string, unknown>;
+let pem: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kob-env-'));
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  jwk = { ...(await exportJWK(privateKey)), kid: 'kid-1' };
+  pem = await exportPKCS8(privateKey);
+  writeFileSync(join(dir, 'key.jwk.json'), JSON.stringify(jwk));
+  writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [jwk] }));
+  writeFileSync(join(dir, 'key.pem'), pem);
+  writeFileSync(
+    join(dir, 'chain.pem'),
+    '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n',
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function issuesOf(fn: () => unknown): { path: string; message: string }[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return [...(error as ConfigurationError).issues];
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('buildKobConfig', () => {
+  it('defaults to the test preset and the demo customers, and leaves the rest to the host', () => {
+    const config = buildKobConfig({});
+    expect(config.environment).toBe('test');
+    expect(config.maskinporten).toEqual({});
+    expect(Array.isArray(config.customers) && config.customers.map((c) => c.id)).toHaveLength(6);
+    expect(config).not.toHaveProperty('journal');
+    expect(config).not.toHaveProperty('store');
+  });
+
+  it('produces options that pass start-up validation when the environment supplies everything', () => {
+    const config = buildKobConfig({
+      KOB_CLIENT_ID: 'client-1',
+      KOB_KEY_FILE: join(dir, 'key.jwk.json'),
+      KOB_JOURNAL: 'memory',
+      KOB_STORE: 'memory',
+      KOB_SCHEDULE_ENABLED: 'true',
+      KOB_SCHEDULE_CRON: '0 5 * * 1-5',
+      KOB_HTTP_TIMEOUT_MS: '5000',
+      KOB_HTTP_MAX_RETRIES: '0',
+      KOB_MAX_CONCURRENT_GLOBAL: '20',
+    });
+    expect(config).toMatchObject({
+      maskinporten: { clientId: 'client-1', key: { jwk } },
+      journalBuiltin: { builtin: 'memory' },
+      store: { kind: 'memory' },
+      schedule: { enabled: true, cron: '0 5 * * 1-5' },
+      http: { timeoutMs: 5000, maxRetries: 0, maxConcurrentGlobal: 20 },
+    });
+    expect(validateModuleOptions(config)).toEqual([]);
+  });
+
+  it('reads the key as a JWK, a one-key JWKS, a PEM with a kid, or a PEM with its chain', () => {
+    expect(buildKobConfig({ KOB_KEY_FILE: join(dir, 'jwks.json') }).maskinporten.key).toEqual({ jwk });
+    const { kid: _kid, ...withoutKid } = jwk;
+    writeFileSync(join(dir, 'nokid.json'), JSON.stringify(withoutKid));
+    expect(
+      buildKobConfig({ KOB_KEY_FILE: join(dir, 'nokid.json'), KOB_KEY_ID: 'k9' }).maskinporten.key,
+    ).toEqual({
+      jwk: withoutKid,
+      kid: 'k9',
+    });
+    expect(buildKobConfig({ KOB_KEY_FILE: join(dir, 'key.pem'), KOB_KEY_ID: 'k2' }).maskinporten.key).toEqual(
+      {
+        pem: pem.trim(),
+        kid: 'k2',
+      },
+    );
+    const chained = buildKobConfig({
+      KOB_KEY_FILE: join(dir, 'key.pem'),
+      KOB_CERTIFICATE_CHAIN_FILE: join(dir, 'chain.pem'),
+    });
+    expect(chained.maskinporten.key).toEqual({
+      pem: pem.trim(),
+      certificateChain: [
+        '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+        '-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----',
+      ],
+    });
+  });
+
+  it('maps KOB_STORE and KOB_JOURNAL', () => {
+    expect(buildKobConfig({ KOB_STORE: 'var/kob.sqlite' }).store).toEqual({
+      kind: 'sqlite',
+      path: 'var/kob.sqlite',
+    });
+    expect(buildKobConfig({ KOB_STORE: 'postgresql://u:p@db/kob' }).store).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgresql://u:p@db/kob',
+    });
+    expect(buildKobConfig({ KOB_JOURNAL: 'jsonl:out/journal.jsonl' }).journalBuiltin).toEqual({
+      builtin: 'jsonl',
+      path: 'out/journal.jsonl',
+    });
+    expect(buildKobConfig({ KOB_JOURNAL: 'hledger:ledgers' }).journalBuiltin).toEqual({
+      builtin: 'hledger',
+      path: 'ledgers',
+    });
+  });
+
+  it('builds endpoints for the sandbox and for overridden presets', () => {
+    const urls = {
+      KOB_MASKINPORTEN_ISSUER: 'http://127.0.0.1:9000/',
+      KOB_API_BASE_URL: 'http://127.0.0.1:9000/v1',
+      KOB_ALTINN_BASE_URL: 'http://127.0.0.1:9000',
+    };
+    expect(buildKobConfig({ KOB_ENVIRONMENT: 'sandbox', ...urls }).environment).toEqual({
+      maskinportenIssuer: 'http://127.0.0.1:9000/',
+      apiBaseUrl: 'http://127.0.0.1:9000/v1',
+      altinnBaseUrl: 'http://127.0.0.1:9000',
+    });
+    expect(
+      issuesOf(() =>
+        buildKobConfig({ KOB_ENVIRONMENT: 'sandbox', KOB_API_BASE_URL: urls.KOB_API_BASE_URL }),
+      ).map((i) => i.path),
+    ).toEqual(['KOB_MASKINPORTEN_ISSUER', 'KOB_ALTINN_BASE_URL']);
+    expect(
+      buildKobConfig({
+        KOB_ENVIRONMENT: 'test',
+        KOB_API_BASE_URL: 'https://api-test.sits.no/api/innkreving/kravogbetalinger/v1',
+      }).environment,
+    ).toEqual({
+      maskinportenIssuer: 'https://test.maskinporten.no/',
+      apiBaseUrl: 'https://api-test.sits.no/api/innkreving/kravogbetalinger/v1',
+      altinnBaseUrl: 'https://platform.tt02.altinn.no',
+      altinn2BaseUrl: 'https://tt02.altinn.no',
+    });
+  });
+
+  it('never aims production at the demo customers', () => {
+    expect(buildKobConfig({ KOB_ENVIRONMENT: 'prod' })).not.toHaveProperty('customers');
+  });
+
+  it('reads customers, accounts and presets from KOB_CONFIG_DIR', () => {
+    const own = mkdtempSync(join(dir, 'own-'));
+    const customers = [
+      {
+        id: 'a',
+        organisasjonsnummer: '313367002',
+        rettighetspakke: 'regnskapssystem',
+        access: { type: 'systembruker' },
+        bookingStartDate: '2024-01-01',
+      },
+    ];
+    writeFileSync(join(own, 'customers.json'), JSON.stringify(customers));
+    writeFileSync(join(own, 'default-accounts.json'), JSON.stringify({ bank: '1921' }));
+    writeFileSync(
+      join(own, 'environments.json'),
+      JSON.stringify({ prod: { apiBaseUrl: 'https://proxy.example.no/v1' } }),
+    );
+    const config = buildKobConfig({ KOB_CONFIG_DIR: own, KOB_ENVIRONMENT: 'prod' });
+    expect(config.customers).toEqual(customers);
+    expect(config.accounts).toEqual({ bank: '1921' });
+    expect(config.environment).toMatchObject({
+      maskinportenIssuer: 'https://maskinporten.no/',
+      apiBaseUrl: 'https://proxy.example.no/v1',
+    });
+    expect(buildKobConfig({ KOB_CONFIG_DIR: dir })).not.toHaveProperty('customers');
+  });
+
+  it('lists every unparseable variable in one ConfigurationError without echoing file contents', () => {
+    writeFileSync(join(dir, 'garbage.key'), 'TOP-SECRET-MATERIAL');
+    writeFileSync(join(dir, 'bad.json'), '{"d": "TOP-SECRET-MATERIAL"');
+    const env = {
+      KOB_ENVIRONMENT: 'staging',
+      KOB_KEY_FILE: join(dir, 'garbage.key'),
+      KOB_CUSTOMERS_FILE: join(dir, 'bad.json'),
+      KOB_SCHEDULE_ENABLED: 'maybe',
+      KOB_HTTP_TIMEOUT_MS: '30s',
+      KOB_JOURNAL: 'excel',
+    };
+    let error: ConfigurationError | undefined;
+    try {
+      buildKobConfig(env);
+    } catch (e) {
+      error = e as ConfigurationError;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error?.issues.map((i) => i.path)).toEqual([
+      'KOB_ENVIRONMENT',
+      'KOB_KEY_FILE',
+      'KOB_CUSTOMERS_FILE',
+      'KOB_SCHEDULE_ENABLED',
+      'KOB_HTTP_TIMEOUT_MS',
+      'KOB_JOURNAL',
+    ]);
+    expect(error?.message).not.toContain('TOP-SECRET');
+    expect(
+      issuesOf(() => buildKobConfig({ KOB_KEY_FILE: join(dir, 'key.jwk.json'), KOB_KEY_ID: 'other' })),
+    ).toEqual([{ path: 'KOB_KEY_ID', message: 'differs from the kid in KOB_KEY_FILE' }]);
+    expect(issuesOf(() => buildKobConfig({ KOB_KEY_FILE: join(dir, 'key.pem') })).map((i) => i.path)).toEqual(
+      ['KOB_KEY_ID'],
+    );
+    expect(issuesOf(() => buildKobConfig({ KOB_KEY_FILE: join(dir, 'missing.pem') }))).toEqual([
+      { path: 'KOB_KEY_FILE', message: 'could not be read (ENOENT)' },
+    ]);
+  });
+});

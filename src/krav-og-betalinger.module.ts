@@ -1,0 +1,54 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { KOB_OPTIONS } from './krav-og-betalinger.constants.js';
+import {
+  ConfigurableModuleClass,
+  KOB_RESOLVED_OPTIONS,
+  resolvedOptionsProvider,
+  type KravOgBetalingerModuleAsyncOptions,
+  type KravOgBetalingerModuleOptionsWithExtras,
+} from './krav-og-betalinger.module-definition.js';
+
+/**
+ * Providers of every module instance, in addition to the raw options provider the builder adds. Features append
+ * their providers here (and their public tokens to {@link KOB_EXPORTS}).
+ * @internal
+ */
+export const KOB_PROVIDERS: Provider[] = [
+  resolvedOptionsProvider,
+  { provide: KOB_OPTIONS, useExisting: KOB_RESOLVED_OPTIONS },
+];
+
+/** Tokens a host (or its other modules) may inject. @internal */
+export const KOB_EXPORTS: NonNullable<DynamicModule['exports']> = [KOB_OPTIONS];
+
+/**
+ * Keeps customers' ledgers in step with Skatteetaten's Krav og betalinger API.
+ *
+ * ```ts
+ * KravOgBetalingerModule.forRoot({ environment: 'test', maskinporten, customers, journal })
+ * KravOgBetalingerModule.forRootAsync({ imports: [ConfigModule.forFeature(kobConfig)], inject: [kobConfig.KEY],
+ *   useFactory: (c: ConfigType<typeof kobConfig>) => ({ ...c, journal }) })
+ * KravOgBetalingerModule.forRootAsync(kobConfig.asProvider())   // with KOB_JOURNAL set
+ * ```
+ * Options are validated at start-up: a bad option fails bootstrap with one `ConfigurationError` that lists every
+ * bad field by path.
+ * @publicApi
+ */
+@Module({})
+export class KravOgBetalingerModule extends ConfigurableModuleClass {
+  static override forRoot(options: KravOgBetalingerModuleOptionsWithExtras): DynamicModule {
+    return withKobProviders(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: KravOgBetalingerModuleAsyncOptions): DynamicModule {
+    return withKobProviders(super.forRootAsync(options));
+  }
+}
+
+function withKobProviders(definition: DynamicModule): DynamicModule {
+  return {
+    ...definition,
+    providers: [...(definition.providers ?? []), ...KOB_PROVIDERS],
+    exports: [...(definition.exports ?? []), ...KOB_EXPORTS],
+  };
+}
