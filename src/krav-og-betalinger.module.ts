@@ -1,5 +1,8 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { KravOgBetalingerClient } from './api/krav-og-betalinger.client.js';
+import { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js';
 import { KOB_OPTIONS } from './krav-og-betalinger.constants.js';
+import { KOB_CLIENT_PROVIDERS } from './krav-og-betalinger.providers.js';
 import {
   ConfigurableModuleClass,
   KOB_RESOLVED_OPTIONS,
@@ -16,10 +19,15 @@ import {
 export const KOB_PROVIDERS: Provider[] = [
   resolvedOptionsProvider,
   { provide: KOB_OPTIONS, useExisting: KOB_RESOLVED_OPTIONS },
+  ...KOB_CLIENT_PROVIDERS,
 ];
 
 /** Tokens a host (or its other modules) may inject. @internal */
-export const KOB_EXPORTS: NonNullable<DynamicModule['exports']> = [KOB_OPTIONS];
+export const KOB_EXPORTS: NonNullable<DynamicModule['exports']> = [
+  KOB_OPTIONS,
+  MaskinportenTokenProvider,
+  KravOgBetalingerClient,
+];
 
 /**
  * Keeps customers' ledgers in step with Skatteetaten's Krav og betalinger API.

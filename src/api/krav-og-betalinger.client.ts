@@ -55,6 +55,8 @@ export interface KravOgBetalingerClientOptions {
   maxConcurrentGlobal?: number;
   clock?: Clock;
   logger?: LoggerService | false;
+  /** Waits between retries; replaceable so tests can record delays instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
   /** Told about each HTTP attempt (no secrets), for metrics. */
   onAttempt?: (event: {
     endpoint: KobEndpoint;
@@ -83,6 +85,7 @@ export class KravOgBetalingerClient {
   private readonly clock: Clock;
   private readonly logger?: LoggerService;
   private readonly baseUrl: string;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: KravOgBetalingerClientOptions) {
     const perParty = options.maxConcurrentPerParty ?? 5;
@@ -94,6 +97,7 @@ export class KravOgBetalingerClient {
     this.logger =
       options.logger === false ? undefined : (options.logger ?? new Logger(KravOgBetalingerClient.name));
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.sleep = options.sleep ?? ((ms) => sleep(ms));
   }
 
   /** Open claims and unplaced payments now (`aapnekrav`). */
@@ -255,7 +259,7 @@ export class KravOgBetalingerClient {
         this.logger?.warn?.(
           `${endpoint} for party ${masked}: HTTP ${status}, retry ${attempt + 1} in ${delay} ms`,
         );
-        await sleep(delay);
+        await this.sleep(delay);
         continue;
       }
 
@@ -276,7 +280,7 @@ export class KravOgBetalingerClient {
       this.logger?.warn?.(
         `${endpoint} for party ${masked}: ${errorCodeOf(outcome.cause) ?? 'network error'}, retry ${attempt + 1} in ${delay} ms`,
       );
-      await sleep(delay);
+      await this.sleep(delay);
     }
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { maskPersonNumbersInText } from '../domain/identifiers.js';
 
 /** `authorization_details` entry for a system user (Altinn) or an Altinn 3 consent. @publicApi */
 export type AuthorizationDetail =
@@ -76,6 +77,7 @@ export function tokenKeyOf(input: {
     case 'systemuser':
       return `${base}|systemuser:${input.subject.organisasjonsnummer}:${input.subject.externalRef ?? ''}`;
     case 'consent':
-      return `${base}|consent:${input.subject.consentId}:${input.subject.from}`;
+      // The consent id already makes the key unique; a person's number in `from` is masked so keys can be logged.
+      return `${base}|consent:${input.subject.consentId}:${maskPersonNumbersInText(input.subject.from)}`;
   }
 }

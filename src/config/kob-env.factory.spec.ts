@@ -145,6 +145,25 @@ describe('buildKobConfig', () => {
     });
   });
 
+  it('reads the altinn section from KOB_ALTINN_* and passes start-up validation', () => {
+    expect(buildKobConfig({})).not.toHaveProperty('altinn');
+    const config = buildKobConfig({
+      KOB_CLIENT_ID: 'client-1',
+      KOB_KEY_FILE: join(dir, 'key.jwk.json'),
+      KOB_JOURNAL: 'memory',
+      KOB_ALTINN_SYSTEM_ID: '991825827_kob_system',
+      KOB_ALTINN_REDIRECT_URL: 'https://regnskap.example.no/altinn/ferdig',
+      KOB_ALTINN2_API_KEY: 'api-key-1',
+    });
+    expect(config.altinn).toEqual({
+      systemId: '991825827_kob_system',
+      redirectUrl: 'https://regnskap.example.no/altinn/ferdig',
+      altinn2ApiKey: 'api-key-1',
+    });
+    expect(validateModuleOptions(config)).toEqual([]);
+    expect(buildKobConfig({ KOB_ALTINN2_API_KEY: 'k' }).altinn).toEqual({ altinn2ApiKey: 'k' });
+  });
+
   it('never aims production at the demo customers', () => {
     expect(buildKobConfig({ KOB_ENVIRONMENT: 'prod' })).not.toHaveProperty('customers');
   });

@@ -40,6 +40,7 @@ type Issues = ValidationIssue[];
  * | `KOB_STORE` | `store`: a sqlite path, `postgres://...` or `memory` |
  * | `KOB_SCHEDULE_ENABLED`, `KOB_SCHEDULE_CRON` | `schedule.enabled`, `schedule.cron` |
  * | `KOB_HTTP_TIMEOUT_MS`, `KOB_HTTP_MAX_RETRIES`, `KOB_MAX_CONCURRENT_GLOBAL` | `http.*` |
+ * | `KOB_ALTINN_SYSTEM_ID`, `KOB_ALTINN_REDIRECT_URL`, `KOB_ALTINN2_API_KEY` | `altinn.systemId`, `altinn.redirectUrl`, `altinn.altinn2ApiKey` |
  * | `KOB_JOURNAL` | `journalBuiltin` |
  * | `KOB_CONFIG_DIR` | folder with `environments.json`, `default-accounts.json`, `customers.json` |
  * @publicApi
@@ -92,6 +93,13 @@ export function buildKobConfig(env: KobEnv = process.env): KravOgBetalingerModul
   }
   if (Object.keys(http).length > 0) values.http = http;
 
+  const altinn: Record<string, unknown> = {};
+  for (const [name, field] of ALTINN_VARIABLES) {
+    const value = get(name);
+    if (value) altinn[field] = value;
+  }
+  if (Object.keys(altinn).length > 0) values.altinn = altinn;
+
   const journal = get('KOB_JOURNAL');
   if (journal) values.journalBuiltin = journalFromEnv(journal, issues);
 
@@ -101,6 +109,12 @@ export function buildKobConfig(env: KobEnv = process.env): KravOgBetalingerModul
 }
 
 type Get = (name: string) => string | undefined;
+
+const ALTINN_VARIABLES = [
+  ['KOB_ALTINN_SYSTEM_ID', 'systemId'],
+  ['KOB_ALTINN_REDIRECT_URL', 'redirectUrl'],
+  ['KOB_ALTINN2_API_KEY', 'altinn2ApiKey'],
+] as const;
 
 const URL_VARIABLES = [
   ['KOB_MASKINPORTEN_ISSUER', 'maskinportenIssuer'],

@@ -155,6 +155,31 @@ export interface HttpOptions {
 }
 
 /**
+ * Altinn settings for the access-status provider: asking customers for a system user or a consent, and fetching
+ * legacy Altinn 2 consent tokens. Everything is optional; what a feature needs is checked when it is used (a
+ * system-user request needs `systemId`, a consent request needs `redirectUrl`).
+ * @publicApi
+ */
+export interface AltinnOptions {
+  /** The vendor's system in Altinn's system register, `{vendorOrgNo}_{name}` (a-z, 0-9, _). */
+  systemId?: string;
+  /** Where Altinn sends the customer after approving; must be one of the system's allowed redirect URLs. */
+  redirectUrl?: string;
+  /** Altinn 2 `ApiKey` for legacy consent tokens. A secret: never logged. */
+  altinn2ApiKey?: string;
+  /** The vendor's organisation number (consent `to`). Default: the `consumer` of the client's own token. */
+  vendorOrganisasjonsnummer?: string;
+  /** Altinn resource a system user is asked for. Default `ske-krav-og-betalinger`. */
+  systemUserResource?: string;
+  /** Altinn 3 consent resource. Default `ske-samtykke-krav-og-betalinger`. */
+  consentResource?: string;
+  /** How long a requested consent is valid, in days. Default 90 (Skatteetaten's example). */
+  consentValidityDays?: number;
+  /** Warn this many days before a consent's `validTo`. Default 14. */
+  warnBeforeDays?: number;
+}
+
+/**
  * Options of {@link KravOgBetalingerModule}. The journal adapter is typed loosely here and narrowed by the
  * journal folder's contract.
  * @publicApi
@@ -167,6 +192,8 @@ export interface KravOgBetalingerModuleOptions {
   store?: StoreOptions;
   schedule?: ScheduleOptions;
   http?: HttpOptions;
+  /** System-user and consent requests, Altinn 2 consent tokens. */
+  altinn?: AltinnOptions;
   /** A Nest logger to use instead of `new Logger(...)`; `false` silences the module. */
   logger?: LoggerService | false;
   /**

@@ -155,6 +155,26 @@ export class HttpSchema {
   @IsOptional() @HasMethods(['dispatch'], 'an undici Dispatcher') dispatcher!: unknown;
 }
 
+/** `altinn`: secrets (the Altinn 2 API key) are checked for presence only and never echoed. @internal */
+export class AltinnSchema {
+  @IsOptional()
+  @ValidateBy({
+    name: 'kobAltinnSystemId',
+    validator: {
+      validate: (value) => typeof value === 'string' && /^\d{9}_[a-z0-9_]+$/.test(value),
+      defaultMessage: () => 'must be a system id {vendorOrgNo}_{name} (9 digits, _, then a-z, 0-9 or _)',
+    },
+  })
+  systemId!: unknown;
+  @IsOptional() @IsServiceUrl() redirectUrl!: unknown;
+  @IsOptional() @IsNonEmptyString() altinn2ApiKey!: unknown;
+  @IsOptional() @IsOrganisationNumber() vendorOrganisasjonsnummer!: unknown;
+  @IsOptional() @IsNonEmptyString() systemUserResource!: unknown;
+  @IsOptional() @IsNonEmptyString() consentResource!: unknown;
+  @IsOptional() @IntRange(1, 1095) consentValidityDays!: unknown;
+  @IsOptional() @IntRange(0, 365) warnBeforeDays!: unknown;
+}
+
 /** `schedule` without its driver, which the resolver checks. @internal */
 export class ScheduleSchema {
   @IsOptional() @IsBooleanValue() enabled!: unknown;

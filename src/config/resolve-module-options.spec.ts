@@ -317,6 +317,54 @@ describe('resolveModuleOptions', () => {
     expect(pathsOf({})).toEqual(['environment', 'maskinporten', 'customers', 'journal']);
   });
 
+  it('defaults the altinn section and keeps what the host gives', () => {
+    expect(resolveModuleOptions(options()).altinn).toEqual({
+      systemUserResource: 'ske-krav-og-betalinger',
+      consentResource: 'ske-samtykke-krav-og-betalinger',
+      consentValidityDays: 90,
+      warnBeforeDays: 14,
+    });
+    const altinn = {
+      systemId: '991825827_kob_system',
+      redirectUrl: 'https://regnskap.example.no/altinn/ferdig',
+      altinn2ApiKey: 'API-KEY-SECRET',
+      vendorOrganisasjonsnummer: '991825827',
+      consentValidityDays: 365,
+      warnBeforeDays: 30,
+    };
+    expect(resolveModuleOptions(options({ altinn })).altinn).toEqual({
+      ...altinn,
+      systemUserResource: 'ske-krav-og-betalinger',
+      consentResource: 'ske-samtykke-krav-og-betalinger',
+    });
+  });
+
+  it('checks the altinn section by path without echoing the API key', () => {
+    const issues = validateModuleOptions(
+      options({
+        altinn: {
+          systemId: 'Kob System',
+          redirectUrl: 'http://example.com/back',
+          altinn2ApiKey: '',
+          vendorOrganisasjonsnummer: '313367003',
+          consentValidityDays: 0,
+          warnBeforeDays: 1.5,
+        },
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual([
+      'altinn.systemId',
+      'altinn.redirectUrl',
+      'altinn.altinn2ApiKey',
+      'altinn.vendorOrganisasjonsnummer',
+      'altinn.consentValidityDays',
+      'altinn.warnBeforeDays',
+    ]);
+    expect(pathsOf(options({ altinn: 'yes' as never }))).toEqual(['altinn']);
+    const secret = validateModuleOptions(options({ altinn: { altinn2ApiKey: 42 as never } }));
+    expect(JSON.stringify(secret)).not.toContain('42');
+  });
+
   it('checks a customer source and a logger by their methods', () => {
     expect(pathsOf(options({ customers: { list: async () => [] } as never }))).toEqual(['customers']);
     expect(pathsOf(options({ customers: { list: async () => [], get: async () => undefined } }))).toEqual([]);

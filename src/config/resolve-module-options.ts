@@ -2,6 +2,7 @@ import { ConfigurationError, type ValidationIssue } from '../errors/kob.error.js
 import type { CustomerConfig, CustomerSource, StoreOptions } from './module-options.interface.js';
 import type {
   KravOgBetalingerModuleInput,
+  ResolvedAltinnOptions,
   ResolvedHttpOptions,
   ResolvedKobOptions,
   ResolvedScheduleOptions,
@@ -10,6 +11,7 @@ import { accountMappingIssues, loadDefaultAccounts, mergeAccounts } from './acco
 import { validateCustomerList } from './customer-config.validator.js';
 import { resolveEnvironment } from './environment-presets.js';
 import {
+  AltinnSchema,
   BuiltinJournalSchema,
   BullmqConnectionSchema,
   EnvironmentEndpointsSchema,
@@ -50,6 +52,12 @@ export const KOB_DEFAULTS = Object.freeze({
     concurrency: 10,
     driver: 'local',
   } as const),
+  altinn: Object.freeze({
+    systemUserResource: 'ske-krav-og-betalinger',
+    consentResource: 'ske-samtykke-krav-og-betalinger',
+    consentValidityDays: 90,
+    warnBeforeDays: 14,
+  }),
 });
 
 /**
@@ -69,6 +77,7 @@ export function validateModuleOptions(raw: unknown): ValidationIssue[] {
     ...optional(view.store, storeIssues),
     ...optional(view.schedule, scheduleIssues),
     ...optional(view.http, (v) => checkSchema(HttpSchema, v, 'http')),
+    ...optional(view.altinn, (v) => checkSchema(AltinnSchema, v, 'altinn')),
     ...optional(view.logger, (v) => checkSchema(LoggerHolder, { logger: v }, '')),
   ];
 }
@@ -98,6 +107,19 @@ export function resolveModuleOptions(raw: KravOgBetalingerModuleInput): Resolved
     concurrency: schedule?.concurrency ?? KOB_DEFAULTS.schedule.concurrency,
     driver: schedule?.driver ?? KOB_DEFAULTS.schedule.driver,
   };
+  const { altinn } = raw;
+  const resolvedAltinn: ResolvedAltinnOptions = {
+    ...(altinn?.systemId !== undefined ? { systemId: altinn.systemId } : {}),
+    ...(altinn?.redirectUrl !== undefined ? { redirectUrl: altinn.redirectUrl } : {}),
+    ...(altinn?.altinn2ApiKey !== undefined ? { altinn2ApiKey: altinn.altinn2ApiKey } : {}),
+    ...(altinn?.vendorOrganisasjonsnummer !== undefined
+      ? { vendorOrganisasjonsnummer: altinn.vendorOrganisasjonsnummer }
+      : {}),
+    systemUserResource: altinn?.systemUserResource ?? KOB_DEFAULTS.altinn.systemUserResource,
+    consentResource: altinn?.consentResource ?? KOB_DEFAULTS.altinn.consentResource,
+    consentValidityDays: altinn?.consentValidityDays ?? KOB_DEFAULTS.altinn.consentValidityDays,
+    warnBeforeDays: altinn?.warnBeforeDays ?? KOB_DEFAULTS.altinn.warnBeforeDays,
+  };
   const resolved: ResolvedKobOptions = {
     environment: resolveEnvironment(raw.environment),
     maskinporten: Object.freeze({
@@ -111,6 +133,7 @@ export function resolveModuleOptions(raw: KravOgBetalingerModuleInput): Resolved
     store: Object.freeze({ ...(raw.store ?? KOB_DEFAULTS.store) }) as StoreOptions,
     schedule: Object.freeze(resolvedSchedule),
     http: Object.freeze(resolvedHttp),
+    altinn: Object.freeze(resolvedAltinn),
   };
   if (raw.journal !== undefined) resolved.journal = raw.journal;
   if (raw.journalBuiltin !== undefined) resolved.journalBuiltin = Object.freeze({ ...raw.journalBuiltin });

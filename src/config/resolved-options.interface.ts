@@ -3,6 +3,7 @@ import type { LoggerService, Type } from '@nestjs/common';
 import type { JournalAdapter } from '../journal/journal-adapter.interface.js';
 import type {
   AccountMapping,
+  AltinnOptions,
   BuiltinJournalDescriptor,
   CustomerConfig,
   CustomerSource,
@@ -69,6 +70,20 @@ export interface ResolvedScheduleOptions {
 }
 
 /**
+ * `altinn` after defaults: the resources, the consent validity and the warn window are always set; the rest stays
+ * absent unless given.
+ * @publicApi
+ */
+export type ResolvedAltinnOptions = Readonly<
+  Omit<AltinnOptions, 'systemUserResource' | 'consentResource' | 'consentValidityDays' | 'warnBeforeDays'> & {
+    systemUserResource: string;
+    consentResource: string;
+    consentValidityDays: number;
+    warnBeforeDays: number;
+  }
+>;
+
+/**
  * Module options after validation and defaults, as injected with `@InjectKobOptions()`. Functions and class
  * instances from the input (journal adapter, customer source, dispatcher, logger, `sign`) are the same objects
  * the host passed in.
@@ -87,5 +102,6 @@ export interface ResolvedKobOptions {
   store: StoreOptions;
   schedule: ResolvedScheduleOptions;
   http: ResolvedHttpOptions;
+  altinn: ResolvedAltinnOptions;
   logger?: LoggerService | false;
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +19,10 @@ import type {
 import type { JournalAdapter } from '../../src/journal/journal-adapter.interface.js';
 import { ConfigurationError } from '../../src/errors/kob.error.js';
 
-const PEM =
-  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDsecretbody\n-----END PRIVATE KEY-----\n';
+// A real key, generated per run: the module builds its grant signer at start-up, so a fake PEM would fail.
+const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const journal: JournalAdapter = { postEntries: async () => [] };
 
 const acme: CustomerConfig = {
@@ -219,7 +222,7 @@ describe('KravOgBetalingerModule', () => {
       ]) {
         expect(text).toContain(path);
       }
-      expect(text).not.toContain('secretbody');
+      expect(text).not.toContain(PEM.split('\n')[1]);
       expect(text).not.toContain('0482789646');
     });
 

@@ -16,9 +16,12 @@ export class SandboxClient {
   constructor(private readonly sandbox: KobSandbox) {}
 
   async tokenEndpoint(): Promise<string> {
-    const res = await request(`${this.sandbox.environment.maskinportenIssuer}.well-known/oauth-authorization-server`, {
-      dispatcher: this.agent,
-    });
+    const res = await request(
+      `${this.sandbox.environment.maskinportenIssuer}.well-known/oauth-authorization-server`,
+      {
+        dispatcher: this.agent,
+      },
+    );
     return ((await res.body.json()) as { token_endpoint: string }).token_endpoint;
   }
 
@@ -44,7 +47,10 @@ export class SandboxClient {
       method: 'POST',
       dispatcher: this.agent,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: grant }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: grant,
+      }).toString(),
     });
     const body = (await res.body.json()) as { access_token?: string; error_description?: string };
     if (res.statusCode !== 200 || body.access_token === undefined) {
@@ -80,7 +86,9 @@ export class SandboxClient {
   ): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    const url = path.startsWith('http') ? path : `${options.base ?? this.sandbox.environment.apiBaseUrl}${path}`;
+    const url = path.startsWith('http')
+      ? path
+      : `${options.base ?? this.sandbox.environment.apiBaseUrl}${path}`;
     return request(url, { dispatcher: this.agent, headers });
   }
 

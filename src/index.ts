@@ -1,0 +1,192 @@
+// Public API of nestjs-krav-og-betalinger. Explicit named exports only: anything not listed here is internal.
+
+// Module and configuration
+export { KravOgBetalingerModule } from './krav-og-betalinger.module.js';
+export type {
+  KravOgBetalingerModuleOptionsWithExtras,
+  KravOgBetalingerModuleAsyncOptions,
+} from './krav-og-betalinger.module-definition.js';
+export { KOB_OPTIONS } from './krav-og-betalinger.constants.js';
+export { InjectKobOptions } from './config/inject-kob-options.decorator.js';
+export { kobConfig, KOB_CONFIG_NAMESPACE } from './config/kob.config.js';
+export { buildKobConfig } from './config/kob-env.factory.js';
+export type { KobEnv } from './config/kob-env.factory.js';
+export { validateCustomerConfig, validateCustomerList } from './config/customer-config.validator.js';
+export { validateModuleOptions, KOB_DEFAULTS, isCustomerSource } from './config/resolve-module-options.js';
+export type {
+  KobEnvironment,
+  KobEnvironmentEndpoints,
+  MaskinportenKey,
+  SigningAlgorithm,
+  JsonWebKeyInput,
+  MaskinportenOptions,
+  CustomerAccess,
+  AccountMapping,
+  CustomerConfig,
+  CustomerSource,
+  StoreOptions,
+  ScheduleOptions,
+  HttpOptions,
+  KravOgBetalingerModuleOptions,
+  BuiltinJournalDescriptor,
+} from './config/module-options.interface.js';
+export type {
+  KravOgBetalingerModuleInput,
+  ResolvedKobOptions,
+  ResolvedKobEnvironment,
+  ResolvedMaskinportenOptions,
+  ResolvedHttpOptions,
+  ResolvedScheduleOptions,
+} from './config/resolved-options.interface.js';
+
+// Errors
+export {
+  KobError,
+  InvalidAmountError,
+  InvalidIdentifierError,
+  InvalidDateError,
+  PayloadValidationError,
+  MalformedJsonError,
+  ConfigurationError,
+} from './errors/kob.error.js';
+export type { KobErrorCode, ValidationIssue } from './errors/kob.error.js';
+
+// Money, identifiers, dates
+export {
+  parseOre,
+  assertOre,
+  kronerToOre,
+  addOre,
+  subtractOre,
+  sumOre,
+  negateOre,
+  absOre,
+  compareOre,
+  allocateOre,
+  formatOre,
+} from './domain/money.js';
+export type { Ore } from './domain/money.js';
+export {
+  isValidOrganisationNumber,
+  assertOrganisationNumber,
+  makeOrganisationNumber,
+  isValidPersonNumber,
+  assertPersonNumber,
+  personNumberKind,
+  isSyntheticPersonNumber,
+  makePersonNumber,
+  partyKind,
+  isValidKid,
+  kidCheckMethod,
+  makeKid,
+  assertKid,
+  normaliseAccountNumber,
+  isValidAccountNumber,
+  assertAccountNumber,
+  makeAccountNumber,
+  maskIdentifier,
+  maskPersonNumbersInText,
+} from './domain/identifiers.js';
+export type { KidCheckMethod, PersonNumberKind, PartyKind } from './domain/identifiers.js';
+export {
+  isIsoDate,
+  assertIsoDate,
+  parseApiDate,
+  addDays,
+  addMonths,
+  addYears,
+  compareIsoDate,
+  daysBetween,
+  minDate,
+  maxDate,
+  todayInTimeZone,
+} from './domain/dates.js';
+
+// Domain model
+export type {
+  IsoDate,
+  RightsPackage,
+  Period,
+  Party,
+  BankAccount,
+  Recipient,
+  PaymentDetails,
+  ClaimPeriod,
+  Totals,
+  ClaimGroupTotals,
+} from './domain/common.model.js';
+export type {
+  PaymentPlacement,
+  SetOffPlacement,
+  Placement,
+  InstalmentPayout,
+  Instalment,
+  Claim,
+  CoveredClaim,
+  ExternalSetOff,
+} from './domain/claim.model.js';
+export type { PaymentClaimPlacement, PaymentPayout, Payment } from './domain/payment.model.js';
+export type { PaidOutCredit, RefundedPayment, Payout } from './domain/payout.model.js';
+export type { OpenClaims, ClaimsInPeriod, PaymentsInPeriod, PayoutsInPeriod } from './domain/responses.model.js';
+
+// Wire format (the API's Norwegian names) and the tolerant reader
+export {
+  readOpenClaims,
+  readClaims,
+  readPayments,
+  readPayouts,
+  readOpenClaimsFromJson,
+  readClaimsFromJson,
+  readPaymentsFromJson,
+  readPayoutsFromJson,
+  readApiError,
+  instalmentArithmetic,
+  LosslessJson,
+  parseLosslessJson,
+  isJsonNumber,
+  jsonNumberText,
+} from './api/wire/index.js';
+export type {
+  AapneKrav,
+  AlleKrav,
+  Innbetalinger,
+  Utbetalinger,
+  Krav,
+  Kravforfall,
+  Innbetaling,
+  Utbetaling,
+  Feil,
+} from './api/wire/index.js';
+
+// Maskinporten
+export { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js';
+export type { AccessToken, TokenProviderOptions } from './auth/maskinporten-token.provider.js';
+export { createGrantSigner } from './auth/grant-signer.js';
+export type { GrantSigner } from './auth/grant-signer.js';
+export type { TokenSubject, AuthorizationDetail } from './auth/grant-claims.js';
+export { TokenAcquisitionError } from './auth/token-acquisition.error.js';
+export type { Clock } from './time/clock.js';
+export { systemClock } from './time/clock.js';
+
+// Krav og betalinger API client
+export { KravOgBetalingerClient, subjectFor } from './api/krav-og-betalinger.client.js';
+export type {
+  KravOgBetalingerClientOptions,
+  AccessTokenSource,
+  Altinn2ConsentTokenSource,
+  KobApiCustomer,
+} from './api/krav-og-betalinger.client.js';
+export { KravOgBetalingerApiError } from './api/krav-og-betalinger-api.error.js';
+export type { KobEndpoint } from './api/krav-og-betalinger-api.error.js';
+export { splitIntoYearWindows, lastDayOfYearWindow, isWithinOneYear } from './api/period-windows.js';
+export type { RetryPolicy } from './api/retry-policy.js';
+
+// Journal contract
+export type {
+  CustomerRef,
+  JournalLine,
+  JournalEntry,
+  PostResult,
+  BankTransaction,
+  JournalAdapter,
+} from './journal/journal-adapter.interface.js';

@@ -1,0 +1,93 @@
+import { Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Agent, type Dispatcher } from 'undici';
+import { createGrantSigner, type GrantSigner } from './auth/grant-signer.js';
+import { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js';
+import { KravOgBetalingerClient } from './api/krav-og-betalinger.client.js';
+import type { ResolvedKobOptions } from './config/resolved-options.interface.js';
+import { KOB_RESOLVED_OPTIONS } from './krav-og-betalinger.module-definition.js';
+
+/** The undici dispatcher all of the module's HTTP goes through. @internal */
+export const KOB_DISPATCHER = Symbol('kob:dispatcher');
+/** The Maskinporten grant signer, built (and so checked) at start-up. @internal */
+export const KOB_GRANT_SIGNER = Symbol('kob:grant-signer');
+
+/**
+ * Owns the module's undici Agent: one per module instance, closed on shutdown. A dispatcher passed in by the host
+ * (`http.dispatcher`) is used as is and left open: the host owns it.
+ * @internal
+ */
+export class KobDispatcherHolder implements OnApplicationShutdown {
+  readonly dispatcher: Dispatcher;
+  private readonly owned?: Agent;
+
+  constructor(options: ResolvedKobOptions) {
+    if (options.http.dispatcher) {
+      this.dispatcher = options.http.dispatcher;
+    } else {
+      this.owned = new Agent({
+        connectTimeout: options.http.connectTimeoutMs,
+        headersTimeout: options.http.timeoutMs,
+        bodyTimeout: options.http.timeoutMs,
+        // Enough sockets for the global cap of concurrent calls to one API host.
+        connections: Math.max(options.http.maxConcurrentGlobal, 10),
+      });
+      this.dispatcher = this.owned;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.owned?.close();
+  }
+}
+
+function loggerOf(options: ResolvedKobOptions, context: string) {
+  return options.logger === false ? false : (options.logger ?? new Logger(context));
+}
+
+/** The providers behind tokens and API calls. @internal */
+export const KOB_CLIENT_PROVIDERS: Provider[] = [
+  {
+    provide: KobDispatcherHolder,
+    inject: [KOB_RESOLVED_OPTIONS],
+    useFactory: (options: ResolvedKobOptions) => new KobDispatcherHolder(options),
+  },
+  {
+    provide: KOB_DISPATCHER,
+    inject: [KobDispatcherHolder],
+    useFactory: (holder: KobDispatcherHolder) => holder.dispatcher,
+  },
+  {
+    provide: KOB_GRANT_SIGNER,
+    inject: [KOB_RESOLVED_OPTIONS],
+    useFactory: (options: ResolvedKobOptions) => createGrantSigner(options.maskinporten.key),
+  },
+  {
+    provide: MaskinportenTokenProvider,
+    inject: [KOB_RESOLVED_OPTIONS, KOB_GRANT_SIGNER, KOB_DISPATCHER],
+    useFactory: (options: ResolvedKobOptions, signer: GrantSigner, dispatcher: Dispatcher) =>
+      new MaskinportenTokenProvider({
+        issuer: options.environment.maskinportenIssuer,
+        clientId: options.maskinporten.clientId,
+        scope: options.maskinporten.scope,
+        signer,
+        dispatcher,
+        refreshSkewSeconds: options.maskinporten.refreshSkewSeconds,
+        maxConcurrentRequests: Math.min(options.http.maxConcurrentGlobal, 50),
+      }),
+  },
+  {
+    provide: KravOgBetalingerClient,
+    inject: [KOB_RESOLVED_OPTIONS, MaskinportenTokenProvider, KOB_DISPATCHER],
+    useFactory: (options: ResolvedKobOptions, tokens: MaskinportenTokenProvider, dispatcher: Dispatcher) =>
+      new KravOgBetalingerClient({
+        baseUrl: options.environment.apiBaseUrl,
+        tokens,
+        dispatcher,
+        timeoutMs: options.http.timeoutMs,
+        retry: { maxRetries: options.http.maxRetries },
+        maxConcurrentPerParty: options.http.maxConcurrentPerParty,
+        maxConcurrentGlobal: options.http.maxConcurrentGlobal,
+        logger: loggerOf(options, KravOgBetalingerClient.name),
+      }),
+  },
+];
