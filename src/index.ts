@@ -29,6 +29,7 @@ export type {
   HttpOptions,
   KravOgBetalingerModuleOptions,
   BuiltinJournalDescriptor,
+  AltinnOptions,
 } from './config/module-options.interface.js';
 export type {
   KravOgBetalingerModuleInput,
@@ -37,6 +38,7 @@ export type {
   ResolvedMaskinportenOptions,
   ResolvedHttpOptions,
   ResolvedScheduleOptions,
+  ResolvedAltinnOptions,
 } from './config/resolved-options.interface.js';
 
 // Errors
@@ -127,7 +129,12 @@ export type {
 } from './domain/claim.model.js';
 export type { PaymentClaimPlacement, PaymentPayout, Payment } from './domain/payment.model.js';
 export type { PaidOutCredit, RefundedPayment, Payout } from './domain/payout.model.js';
-export type { OpenClaims, ClaimsInPeriod, PaymentsInPeriod, PayoutsInPeriod } from './domain/responses.model.js';
+export type {
+  OpenClaims,
+  ClaimsInPeriod,
+  PaymentsInPeriod,
+  PayoutsInPeriod,
+} from './domain/responses.model.js';
 
 // Wire format (the API's Norwegian names) and the tolerant reader
 export {
@@ -167,6 +174,39 @@ export type { TokenSubject, AuthorizationDetail } from './auth/grant-claims.js';
 export { TokenAcquisitionError } from './auth/token-acquisition.error.js';
 export type { Clock } from './time/clock.js';
 export { systemClock } from './time/clock.js';
+
+// Access status: system users and consents in Altinn
+export {
+  AccessStatusService,
+  InMemoryAccessStateStore,
+  AltinnClient,
+  AltinnError,
+  ALTINN_SCOPES,
+  CONSENT_EVENTS_CURSOR,
+  ALTINN2_TOKEN_MAX_CACHE_MS,
+} from './auth/access/index.js';
+export type {
+  AccessAction,
+  AccessCheck,
+  AccessState,
+  AccessStatus,
+  AccessType,
+  AccessStateStore,
+  AccessStatusServiceOptions,
+  ConsentEventsResult,
+  AltinnClientOptions,
+  AltinnTokenSource,
+  AltinnOperation,
+  ConsentEvent,
+  ConsentEventsPage,
+  ConsentRequestDetails,
+  ConsentRequestStatus,
+  CreateConsentRequest,
+  CreateSystemUserRequest,
+  SystemUser,
+  SystemUserRequest,
+  SystemUserRequestStatus,
+} from './auth/access/index.js';
 
 // Krav og betalinger API client
 export { KravOgBetalingerClient, subjectFor } from './api/krav-og-betalinger.client.js';

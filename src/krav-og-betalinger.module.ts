@@ -1,5 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { KravOgBetalingerClient } from './api/krav-og-betalinger.client.js';
+import { AccessStatusService } from './auth/access/access-status.service.js';
+import { AltinnClient } from './auth/access/altinn.client.js';
 import { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js';
 import { KOB_OPTIONS } from './krav-og-betalinger.constants.js';
 import { KOB_CLIENT_PROVIDERS } from './krav-og-betalinger.providers.js';
@@ -27,6 +29,8 @@ export const KOB_EXPORTS: NonNullable<DynamicModule['exports']> = [
   KOB_OPTIONS,
   MaskinportenTokenProvider,
   KravOgBetalingerClient,
+  AltinnClient,
+  AccessStatusService,
 ];
 
 /**

@@ -3,6 +3,8 @@ import { Agent, type Dispatcher } from 'undici';
 import { createGrantSigner, type GrantSigner } from './auth/grant-signer.js';
 import { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js';
 import { KravOgBetalingerClient } from './api/krav-og-betalinger.client.js';
+import { AccessStatusService } from './auth/access/access-status.service.js';
+import { AltinnClient } from './auth/access/altinn.client.js';
 import type { ResolvedKobOptions } from './config/resolved-options.interface.js';
 import { KOB_RESOLVED_OPTIONS } from './krav-og-betalinger.module-definition.js';
 
@@ -73,16 +75,52 @@ export const KOB_CLIENT_PROVIDERS: Provider[] = [
         dispatcher,
         refreshSkewSeconds: options.maskinporten.refreshSkewSeconds,
         maxConcurrentRequests: Math.min(options.http.maxConcurrentGlobal, 50),
+        clock: options.clock,
+      }),
+  },
+  {
+    provide: AltinnClient,
+    inject: [KOB_RESOLVED_OPTIONS, MaskinportenTokenProvider, KOB_DISPATCHER],
+    useFactory: (options: ResolvedKobOptions, tokens: MaskinportenTokenProvider, dispatcher: Dispatcher) =>
+      new AltinnClient({
+        altinnBaseUrl: options.environment.altinnBaseUrl,
+        altinn2BaseUrl: options.environment.altinn2BaseUrl,
+        altinn2ApiKey: options.altinn.altinn2ApiKey,
+        tokens,
+        dispatcher,
+        timeoutMs: options.http.timeoutMs,
+        clock: options.clock,
+      }),
+  },
+  {
+    provide: AccessStatusService,
+    inject: [KOB_RESOLVED_OPTIONS, AltinnClient, MaskinportenTokenProvider],
+    useFactory: (options: ResolvedKobOptions, altinn: AltinnClient, tokens: MaskinportenTokenProvider) =>
+      new AccessStatusService({
+        altinn,
+        tokens,
+        ...options.altinn,
+        apiScope: options.maskinporten.scope,
+        clock: options.clock,
+        onStateChange: options.onAccessStateChange,
+        logger: loggerOf(options, AccessStatusService.name),
       }),
   },
   {
     provide: KravOgBetalingerClient,
-    inject: [KOB_RESOLVED_OPTIONS, MaskinportenTokenProvider, KOB_DISPATCHER],
-    useFactory: (options: ResolvedKobOptions, tokens: MaskinportenTokenProvider, dispatcher: Dispatcher) =>
+    inject: [KOB_RESOLVED_OPTIONS, MaskinportenTokenProvider, KOB_DISPATCHER, AccessStatusService],
+    useFactory: (
+      options: ResolvedKobOptions,
+      tokens: MaskinportenTokenProvider,
+      dispatcher: Dispatcher,
+      access: AccessStatusService,
+    ) =>
       new KravOgBetalingerClient({
         baseUrl: options.environment.apiBaseUrl,
         tokens,
+        altinn2: access,
         dispatcher,
+        clock: options.clock,
         timeoutMs: options.http.timeoutMs,
         retry: { maxRetries: options.http.maxRetries },
         maxConcurrentPerParty: options.http.maxConcurrentPerParty,

@@ -1,12 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The package's own `config/` folder (environment presets, default accounts, demo customers). This file sits two
- * levels below the package root both as `src/config/*.ts` (jest) and as `dist/config/*.js` (published).
+ * The package's own `config/` folder (environment presets, default accounts, demo customers): the `config/` next
+ * to the nearest `package.json` above this file, so it is found from `src/` (jest), `dist/` (published) and any
+ * other build folder alike.
  * @internal
  */
-export const PACKAGE_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
+export const PACKAGE_CONFIG_DIR = findPackageConfigDir(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageConfigDir(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'config', 'environments.json'))) {
+      return join(dir, 'config') + '/';
+    }
+    if (dirname(dir) === dir) return fileURLToPath(new URL('../../config/', import.meta.url));
+  }
+}
 
 /** The outcome of reading a configuration file: the parsed JSON, or why it could not be read. @internal */
 export type FileRead<T> = { ok: true; value: T } | { ok: false; problem: string; missing: boolean };

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { LoggerService, Type } from '@nestjs/common';
+import type { AccessState } from '../auth/access/access-state.model.js';
 import type { RightsPackage } from '../domain/common.model.js';
+import type { Clock } from '../time/clock.js';
 import type { JournalAdapter } from '../journal/journal-adapter.interface.js';
 
 /**
@@ -196,6 +198,13 @@ export interface KravOgBetalingerModuleOptions {
   altinn?: AltinnOptions;
   /** A Nest logger to use instead of `new Logger(...)`; `false` silences the module. */
   logger?: LoggerService | false;
+  /**
+   * Time source for token expiry, access checks and "today". Defaults to the machine clock; tests and simulations
+   * pass the sandbox's clock so both sides agree after `advanceClock`.
+   */
+  clock?: Clock;
+  /** Told whenever a customer's access state changes (approved, rejected, revoked, expiring...). */
+  onAccessStateChange?: (previous: AccessState | undefined, next: AccessState) => void | Promise<void>;
   /**
    * Module-wide account overrides, applied over the default chart (`config/default-accounts.json`) and under
    * each customer's own `accounts`.

@@ -25,7 +25,7 @@ import {
   SqliteStoreSchema,
   keySchemaFor,
 } from './module-options.schema.js';
-import { HasMethods, IsLoggerOption, isJournalAdapter } from './option-validators.js';
+import { HasMethods, IsFunction, IsLoggerOption, isJournalAdapter } from './option-validators.js';
 import { isPlainObject, toPlainView } from './options-view.util.js';
 import { checkSchema, joinPath, requireObject } from './validation.util.js';
 
@@ -79,6 +79,8 @@ export function validateModuleOptions(raw: unknown): ValidationIssue[] {
     ...optional(view.http, (v) => checkSchema(HttpSchema, v, 'http')),
     ...optional(view.altinn, (v) => checkSchema(AltinnSchema, v, 'altinn')),
     ...optional(view.logger, (v) => checkSchema(LoggerHolder, { logger: v }, '')),
+    ...optional(view.clock, (v) => checkSchema(ClockHolder, { clock: v }, '')),
+    ...optional(view.onAccessStateChange, (v) => checkSchema(CallbackHolder, { onAccessStateChange: v }, '')),
   ];
 }
 
@@ -138,6 +140,8 @@ export function resolveModuleOptions(raw: KravOgBetalingerModuleInput): Resolved
   if (raw.journal !== undefined) resolved.journal = raw.journal;
   if (raw.journalBuiltin !== undefined) resolved.journalBuiltin = Object.freeze({ ...raw.journalBuiltin });
   if (raw.logger !== undefined) resolved.logger = raw.logger;
+  if (raw.clock !== undefined) resolved.clock = raw.clock;
+  if (raw.onAccessStateChange !== undefined) resolved.onAccessStateChange = raw.onAccessStateChange;
   return Object.freeze(resolved);
 }
 
@@ -259,6 +263,14 @@ class CustomerSourceHolder {
 
 class LoggerHolder {
   @IsLoggerOption() logger!: unknown;
+}
+
+class ClockHolder {
+  @HasMethods(['now'], 'a clock') clock!: unknown;
+}
+
+class CallbackHolder {
+  @IsFunction() onAccessStateChange!: unknown;
 }
 
 /**

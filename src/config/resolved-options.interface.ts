@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { LoggerService, Type } from '@nestjs/common';
 import type { JournalAdapter } from '../journal/journal-adapter.interface.js';
+import type { Clock } from '../time/clock.js';
 import type {
   AccountMapping,
   AltinnOptions,
@@ -104,4 +105,6 @@ export interface ResolvedKobOptions {
   http: ResolvedHttpOptions;
   altinn: ResolvedAltinnOptions;
   logger?: LoggerService | false;
+  clock?: Clock;
+  onAccessStateChange?: KravOgBetalingerModuleOptions['onAccessStateChange'];
 }
