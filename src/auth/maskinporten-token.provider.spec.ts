@@ -131,6 +131,19 @@ describe('MaskinportenTokenProvider', () => {
     expect(decodeJwt(grants[0]).jti).not.toEqual(decodeJwt(grants[1]).jti);
   });
 
+  it('reuses a token that lives shorter than the skew for half its lifetime', async () => {
+    const { provider, grants, tokenReply, clock } = setup();
+    tokenReply(200, ok('short', 20));
+    tokenReply(200, ok('next', 20));
+    const subject = { kind: 'client' } as const;
+    expect((await provider.getToken(subject)).accessToken).toBe('short');
+    clock.t += 9_000;
+    expect((await provider.getToken(subject)).accessToken).toBe('short');
+    clock.t += 2_000;
+    expect((await provider.getToken(subject)).accessToken).toBe('next');
+    expect(grants).toHaveLength(2);
+  });
+
   it('retries 5xx with a newly signed grant, then succeeds', async () => {
     const { provider, grants, tokenReply } = setup();
     tokenReply(503, { error: 'server_error' });

@@ -44,6 +44,11 @@ export interface TokenProviderOptions {
   onTokenRequest?: (event: { tokenKey: string; ok: boolean; attempt: number; durationMs: number }) => void;
 }
 
+interface CachedToken {
+  token: AccessToken;
+  refreshAt: number;
+}
+
 interface Metadata {
   issuer: string;
   token_endpoint: string;
@@ -61,7 +66,7 @@ const MAX_CLOCK_SKEW_MS = 10_000;
  */
 export class MaskinportenTokenProvider {
   private readonly clock: Clock;
-  private readonly cache: LruCache<string, AccessToken>;
+  private readonly cache: LruCache<string, CachedToken>;
   private readonly inFlight = new Map<string, Promise<AccessToken>>();
   private readonly requests: Semaphore;
   private metadata?: Promise<Metadata>;
@@ -89,7 +94,7 @@ export class MaskinportenTokenProvider {
     const key = this.keyOf(subject, scope);
     if (!options.forceRefresh) {
       const cached = this.cache.get(key);
-      if (cached && this.isFresh(cached)) return cached;
+      if (cached && this.clock.now() < cached.refreshAt) return cached.token;
     }
     const pending = this.inFlight.get(key);
     if (pending) return pending;
@@ -101,11 +106,17 @@ export class MaskinportenTokenProvider {
   /** Drops a cached token, e.g. after the API answered 401 with it. Only drops that exact token. */
   invalidate(token: AccessToken): void {
     const cached = this.cache.get(token.tokenKey);
-    if (cached?.accessToken === token.accessToken) this.cache.delete(token.tokenKey);
+    if (cached?.token.accessToken === token.accessToken) this.cache.delete(token.tokenKey);
   }
 
-  private isFresh(token: AccessToken): boolean {
-    return this.clock.now() < token.expiresAt - (this.options.refreshSkewSeconds ?? 30) * 1000;
+  /**
+   * When to stop serving a token from the cache: the skew before expiry, but never more than half the token's
+   * lifetime, so a short-lived token (at or below the skew) is still reused for a while.
+   */
+  private refreshAtOf(token: AccessToken, issuedAt: number): number {
+    const lifetimeMs = token.expiresAt - issuedAt;
+    const skewMs = Math.min((this.options.refreshSkewSeconds ?? 30) * 1000, lifetimeMs / 2);
+    return token.expiresAt - skewMs;
   }
 
   private async fetchToken(key: string, subject: TokenSubject, scope: string): Promise<AccessToken> {
@@ -114,7 +125,7 @@ export class MaskinportenTokenProvider {
       const started = this.clock.now();
       try {
         const token = await this.requests.run(() => this.requestOnce(key, subject, scope));
-        this.cache.set(key, token);
+        this.cache.set(key, { token, refreshAt: this.refreshAtOf(token, started) });
         this.options.onTokenRequest?.({
           tokenKey: key,
           ok: true,
