@@ -228,5 +228,6 @@ export type {
   JournalEntry,
   PostResult,
   BankTransaction,
+  BalanceAssertion,
   JournalAdapter,
 } from './journal/journal-adapter.interface.js';

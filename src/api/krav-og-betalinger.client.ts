@@ -14,7 +14,7 @@ import type {
   PaymentsInPeriod,
   PayoutsInPeriod,
 } from '../domain/responses.model.js';
-import { PayloadValidationError } from '../errors/kob.error.js';
+import { ConfigurationError, PayloadValidationError } from '../errors/kob.error.js';
 import { errorCodeOf, safeCause } from '../errors/safe-cause.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { KravOgBetalingerApiError, type KobEndpoint } from './krav-og-betalinger-api.error.js';
@@ -75,7 +75,8 @@ type Query = Record<string, string>;
  * `Korrelasjonsid` per attempt, splits periods into windows of at most one year and merges them, treats KB-007 as
  * an empty result, refreshes the token once on 401, retries 5xx, 429 and network errors with backoff and full
  * jitter (honouring `Retry-After`), and never has more than 5 calls in flight per party or more than the global cap
- * in all. Every failure is a {@link KravOgBetalingerApiError}.
+ * in all. API and transport failures are {@link KravOgBetalingerApiError}s; a refused token request surfaces as the
+ * token provider's `TokenAcquisitionError`.
  * @publicApi
  */
 export class KravOgBetalingerClient {
@@ -202,7 +203,9 @@ export class KravOgBetalingerClient {
     const masked = maskIdentifier(party);
     let refreshedAfter401 = false;
     let forceRefresh = false;
+    let sent = 0; // HTTP requests made, including the one repeated after a 401
     for (let attempt = 0; ; attempt++) {
+      sent++;
       const correlationId = randomUUID();
       const started = this.clock.now();
       let outcome: AttemptOutcome;
@@ -217,14 +220,14 @@ export class KravOgBetalingerClient {
       this.options.onAttempt?.({
         endpoint,
         status: outcome.kind === 'response' ? outcome.status : undefined,
-        attempt,
+        attempt: sent - 1,
         durationMs: this.clock.now() - started,
       });
       forceRefresh = false;
 
       if (outcome.kind === 'response') {
         const { status, text } = outcome;
-        if (status === 200) return { text, correlationId, attempts: attempt + 1 };
+        if (status === 200) return { text, correlationId, attempts: sent };
         const apiError = readApiError(text);
         if (status === 404 && apiError?.kode === 'KB-007') return undefined;
         if (status === 401 && !refreshedAfter401) {
@@ -245,7 +248,7 @@ export class KravOgBetalingerClient {
               endpoint,
               party: masked,
               correlationId: apiError?.korrelasjonsid ?? correlationId,
-              attempts: attempt + 1,
+              attempts: sent,
               status,
               apiMessage: apiError?.melding,
             },
@@ -271,7 +274,7 @@ export class KravOgBetalingerClient {
             endpoint,
             party: masked,
             correlationId,
-            attempts: attempt + 1,
+            attempts: sent,
             cause: safeCause(outcome.cause),
           },
         );
@@ -291,7 +294,9 @@ export class KravOgBetalingerClient {
     correlationId: string,
     forceRefresh: boolean,
   ): Promise<AttemptOutcome> {
-    const token = await this.options.tokens.getToken(subjectFor(customer), { forceRefresh });
+    // After a 401 the refused token was invalidated: a newer cached token (another call may have fetched one
+    // already) is reused, so concurrent calls holding the same revoked token cause one refetch, not several.
+    const token = await this.options.tokens.getToken(subjectFor(customer));
     const headers: Record<string, string> = {
       accept: 'application/json',
       authorization: `Bearer ${token.accessToken}`,

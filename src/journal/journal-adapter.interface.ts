@@ -52,11 +52,24 @@ export interface BankTransaction {
   text?: string;
 }
 
+/** An account balance the ledger must show, debit-positive (a liability's credit balance is negative). @publicApi */
+export interface BalanceAssertion {
+  account: string;
+  amount: Ore;
+  description?: string;
+}
+
 /**
  * The host's ledger, as the module sees it. `postEntries` must be idempotent on `idempotencyKey`.
  * @publicApi
  */
 export interface JournalAdapter {
   postEntries(customer: CustomerRef, entries: JournalEntry[]): Promise<PostResult[]>;
+  /** Optional: bank lines the host booked, so Skatteetaten payments can be linked to them. */
   findBankTransactions?(customer: CustomerRef, period: Period): Promise<BankTransaction[]>;
+  /**
+   * Optional: record balances the ledger must show on `date` (Skatteetaten's figures), for ledgers that can check
+   * them themselves (hledger balance assertions).
+   */
+  assertBalances?(customer: CustomerRef, date: IsoDate, balances: BalanceAssertion[]): Promise<void>;
 }
