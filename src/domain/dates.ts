@@ -9,7 +9,6 @@ const MIN_YEAR = 1900;
 const MAX_YEAR = 2999;
 const MS_PER_DAY = 86_400_000;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // RFC 3339 date-time with a mandatory offset, as the API sent in 2022: `2017-08-06T00:00:00.000+02:00`,
 // `2022-11-02T09:44:14.307Z`.
 const API_DATE_TIME =
@@ -30,13 +29,28 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+// Digit value of the character at `i`, or -1. Dates are read on every claim and instalment of large bodies, so
+// this avoids a regex match and three substrings per date.
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
 function partsOf(value: unknown): DateParts | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = ISO_DATE.exec(value);
-  if (m === null) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  if (typeof value !== 'string' || value.length !== 10) return undefined;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return undefined; // '-'
+  const y0 = digitAt(value, 0);
+  const y1 = digitAt(value, 1);
+  const y2 = digitAt(value, 2);
+  const y3 = digitAt(value, 3);
+  const m0 = digitAt(value, 5);
+  const m1 = digitAt(value, 6);
+  const d0 = digitAt(value, 8);
+  const d1 = digitAt(value, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return undefined;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
   if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1) return undefined;
   if (day > daysInMonth(year, month)) return undefined;
   return { year, month, day };
