@@ -221,7 +221,7 @@ export type { KobEndpoint } from './api/krav-og-betalinger-api.error.js';
 export { splitIntoYearWindows, lastDayOfYearWindow, isWithinOneYear } from './api/period-windows.js';
 export type { RetryPolicy } from './api/retry-policy.js';
 
-// Journal contract
+// Journal contract and the built-in adapters
 export type {
   CustomerRef,
   JournalLine,
@@ -230,4 +230,28 @@ export type {
   BankTransaction,
   BalanceAssertion,
   JournalAdapter,
-} from './journal/journal-adapter.interface.js';
+  MemoryJournalAdapterOptions,
+  RecordedBalanceAssertion,
+  RecordedPostCall,
+  JsonlJournalAdapterOptions,
+  JsonlRecord,
+  JsonlEntryRecord,
+  JsonlAssertionRecord,
+  JsonlLineRecord,
+  HledgerJournalAdapterOptions,
+  BalanceMismatch,
+} from './journal/index.js';
+export {
+  MemoryJournalAdapter,
+  InjectedJournalFailure,
+  JsonlJournalAdapter,
+  HledgerJournalAdapter,
+  createBuiltinJournal,
+  journalBatchIssues,
+  assertValidJournalBatch,
+  assertValidBalanceAssertions,
+  InvalidJournalEntryError,
+  JournalFileError,
+  BalanceAssertionError,
+  standardAccountName,
+} from './journal/index.js';
