@@ -221,6 +221,42 @@ export type { KobEndpoint } from './api/krav-og-betalinger-api.error.js';
 export { splitIntoYearWindows, lastDayOfYearWindow, isWithinOneYear } from './api/period-windows.js';
 export type { RetryPolicy } from './api/retry-policy.js';
 
+// State store
+export type {
+  StateStore,
+  OutboxStatus,
+  NewOutboxEntry,
+  OutboxEntry,
+  AddToOutboxResult,
+  PostedResult,
+  MarkResult,
+  LatestVersion,
+  ListOutboxOptions,
+  MatchRecord,
+  StoredMatch,
+  CustomerBlock,
+  RunStatus,
+  RunStart,
+  RunFinish,
+  RunRecord,
+  StateBatch,
+  MemoryStateStoreOptions,
+  SqliteStateStoreOptions,
+  PostgresStateStoreOptions,
+  PostgresConnectOptions,
+  CreateStateStoreOptions,
+} from './store/index.js';
+export {
+  StateStoreError,
+  SchemaVersionError,
+  MemoryStateStore,
+  SqliteStateStore,
+  PostgresStateStore,
+  DEFAULT_POSTGRES_SCHEMA,
+  createStateStore,
+  LATEST_SCHEMA_VERSION,
+} from './store/index.js';
+
 // Journal contract and the built-in adapters
 export type {
   CustomerRef,

@@ -6,6 +6,8 @@ import { KravOgBetalingerClient } from './api/krav-og-betalinger.client.js';
 import { AccessStatusService } from './auth/access/access-status.service.js';
 import { AltinnClient } from './auth/access/altinn.client.js';
 import type { ResolvedKobOptions } from './config/resolved-options.interface.js';
+import { createStateStore } from './store/create-state-store.js';
+import type { StateStore } from './store/state-store.interface.js';
 import { KOB_RESOLVED_OPTIONS } from './krav-og-betalinger.module-definition.js';
 
 /** The undici dispatcher all of the module's HTTP goes through. @internal */
@@ -46,8 +48,38 @@ function loggerOf(options: ResolvedKobOptions, context: string) {
   return options.logger === false ? false : (options.logger ?? new Logger(context));
 }
 
+/** The state store (sqlite by default), migrated at start-up. @internal */
+export const KOB_STATE_STORE = Symbol('kob:state-store');
+
+/**
+ * Owns the state store: opened and migrated at start-up (a bad path or an unreachable database fails bootstrap),
+ * closed on shutdown.
+ * @internal
+ */
+export class KobStateStoreHolder implements OnApplicationShutdown {
+  private constructor(readonly store: StateStore) {}
+
+  static async open(options: ResolvedKobOptions): Promise<KobStateStoreHolder> {
+    return new KobStateStoreHolder(await createStateStore(options.store, { clock: options.clock }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
 /** The providers behind tokens and API calls. @internal */
 export const KOB_CLIENT_PROVIDERS: Provider[] = [
+  {
+    provide: KobStateStoreHolder,
+    inject: [KOB_RESOLVED_OPTIONS],
+    useFactory: (options: ResolvedKobOptions) => KobStateStoreHolder.open(options),
+  },
+  {
+    provide: KOB_STATE_STORE,
+    inject: [KobStateStoreHolder],
+    useFactory: (holder: KobStateStoreHolder) => holder.store,
+  },
   {
     provide: KobDispatcherHolder,
     inject: [KOB_RESOLVED_OPTIONS],
@@ -94,11 +126,17 @@ export const KOB_CLIENT_PROVIDERS: Provider[] = [
   },
   {
     provide: AccessStatusService,
-    inject: [KOB_RESOLVED_OPTIONS, AltinnClient, MaskinportenTokenProvider],
-    useFactory: (options: ResolvedKobOptions, altinn: AltinnClient, tokens: MaskinportenTokenProvider) =>
+    inject: [KOB_RESOLVED_OPTIONS, AltinnClient, MaskinportenTokenProvider, KOB_STATE_STORE],
+    useFactory: (
+      options: ResolvedKobOptions,
+      altinn: AltinnClient,
+      tokens: MaskinportenTokenProvider,
+      store: StateStore,
+    ) =>
       new AccessStatusService({
         altinn,
         tokens,
+        store,
         ...options.altinn,
         apiScope: options.maskinporten.scope,
         clock: options.clock,

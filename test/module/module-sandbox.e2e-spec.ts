@@ -24,6 +24,7 @@ describe('KravOgBetalingerModule against the sandbox', () => {
           maskinporten: { clientId: sandbox.clientId, key: sandbox.key },
           customers: sandbox.customers,
           journal,
+          store: { kind: 'memory' },
           clock: sandbox.clock,
           altinn: { systemId: sandbox.authority.systemId, redirectUrl: 'https://host.example/kob/access' },
           onAccessStateChange: (prev, next) => void changes.push([prev, next]),

@@ -1,0 +1,523 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AccessState } from '../../auth/access/access-state.model.js';
+import type { IsoDate } from '../../domain/common.model.js';
+import { systemClock, type Clock } from '../../time/clock.js';
+import { pendingMigrations, type Migration } from '../migrations/migration.js';
+import {
+  accessStateOf,
+  blockOf,
+  MATCH_COLUMNS,
+  OUTBOX_COLUMNS,
+  outboxEntryOf,
+  RUN_COLUMNS,
+  runRecordOf,
+  storedMatchOf,
+  VERSION_COLUMNS,
+  versionRowOf,
+  type BlockRowSql,
+  type MatchRowSql,
+  type OutboxRowSql,
+  type RunRowSql,
+  type VersionRowSql,
+} from '../sql-rows.js';
+import { StateStoreError, notMigrated, storeClosed } from '../state-store.error.js';
+import type {
+  AddToOutboxResult,
+  CustomerBlock,
+  LatestVersion,
+  ListOutboxOptions,
+  MarkResult,
+  MatchRecord,
+  NewOutboxEntry,
+  OutboxEntry,
+  PostedResult,
+  RunFinish,
+  RunRecord,
+  RunStart,
+  StateBatch,
+  StateStore,
+  StoredMatch,
+} from '../state-store.interface.js';
+import {
+  classifyNotInserted,
+  firstOccurrences,
+  latestVersionsOf,
+  limitOf,
+  lockExpiry,
+  requireText,
+  statusFilter,
+  truncateError,
+  validateBatch,
+  validateBlock,
+  validateRunStart,
+} from '../store-values.js';
+import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
+
+type Db = Database.Database;
+type Statement = Database.Statement;
+
+/** @publicApi */
+export interface SqliteStateStoreOptions {
+  /** Database file (its folder is created if missing), or `:memory:`. */
+  path: string;
+  /** Time source for `createdAt`/`postedAt` and migration records. */
+  clock?: Clock;
+  /** How long a writer waits for another process's write lock before failing. Default 5 000 ms. */
+  busyTimeoutMs?: number;
+}
+
+const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+/**
+ * Applies the pending steps of `migrations` in one immediate transaction (so two processes migrating the same file
+ * take turns) and returns the versions applied. A failing step rolls back every step of the call.
+ * @internal
+ */
+export function applySqliteMigrations(db: Db, migrations: readonly Migration[], appliedAt: string): number[] {
+  return db
+    .transaction(() => {
+      db.exec(MIGRATIONS_TABLE);
+      const applied = db.prepare('SELECT version FROM schema_migrations').pluck().all() as unknown[];
+      const pending = pendingMigrations(
+        migrations,
+        applied.map((v) => Number(v)),
+      );
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      for (const m of pending) {
+        for (const sql of m.statements) db.exec(sql);
+        record.run(m.version, m.name, appliedAt);
+      }
+      return pending.map((m) => m.version);
+    })
+    .immediate();
+}
+
+/** The highest applied version, 0 for a new database. @internal */
+export function sqliteSchemaVersion(db: Db): number {
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .pluck()
+    .get();
+  if (!exists) return 0;
+  return Number(db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get());
+}
+
+/**
+ * The {@link StateStore} on SQLite (better-sqlite3): the default, one file, no server. WAL mode with full sync, so
+ * a committed outbox write survives a crash; every multi-row write is one transaction of prepared statements.
+ * better-sqlite3 is synchronous, so each method runs to completion without interleaving with other callers in the
+ * process; write transactions begin IMMEDIATE so other processes on the same file wait (busy timeout) instead of
+ * failing on a lock upgrade.
+ * @publicApi
+ */
+export class SqliteStateStore implements StateStore {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private statements?: SqliteStatements;
+  private readonly listStatements = new Map<string, Statement>();
+
+  constructor(options: SqliteStateStoreOptions) {
+    requireText(options.path, 'sqlite path');
+    const inMemory = options.path === ':memory:';
+    if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.clock = options.clock ?? systemClock;
+    this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
+    if (!inMemory) this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.openDb();
+    applySqliteMigrations(db, SQLITE_MIGRATIONS, this.nowIso());
+    this.statements ??= new SqliteStatements(db);
+  }
+
+  async schemaVersion(): Promise<number> {
+    return sqliteSchemaVersion(this.openDb());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // Access states
+
+  async get(customerId: string): Promise<AccessState | undefined> {
+    const value = this.s().accessGet.get(customerId);
+    return value === undefined ? undefined : accessStateOf(value);
+  }
+
+  async put(state: AccessState): Promise<void> {
+    requireText(state.customerId, 'customerId');
+    this.s().accessPut.run(state.customerId, JSON.stringify(state));
+  }
+
+  async list(): Promise<AccessState[]> {
+    return (this.s().accessList.all() as unknown[]).map(accessStateOf);
+  }
+
+  async getCursor(name: string): Promise<string | undefined> {
+    return this.s().cursorGet.get(name) as string | undefined;
+  }
+
+  async putCursor(name: string, value: string): Promise<void> {
+    requireText(name, 'cursor name');
+    this.s().cursorPut.run(name, value);
+  }
+
+  // Watermarks and fact hashes
+
+  async getWatermark(customerId: string, stream: string): Promise<IsoDate | undefined> {
+    return this.s().watermarkGet.get(customerId, stream) as IsoDate | undefined;
+  }
+
+  async setWatermark(customerId: string, stream: string, date: IsoDate): Promise<void> {
+    await this.applyBatch(customerId, { watermarks: [{ stream, date }] });
+  }
+
+  async getFactHashes(customerId: string, kind: string): Promise<Map<string, string>> {
+    const rows = this.s().factsGet.all(customerId, kind) as [string, string][];
+    return new Map(rows);
+  }
+
+  async putFactHashes(
+    customerId: string,
+    kind: string,
+    hashes: readonly (readonly [string, string])[],
+  ): Promise<void> {
+    await this.applyBatch(customerId, { factHashes: [{ kind, hashes }] });
+  }
+
+  async deleteFactHashes(customerId: string, kind: string, ids: readonly string[]): Promise<void> {
+    await this.applyBatch(customerId, { deleteFactHashes: [{ kind, ids }] });
+  }
+
+  // Outbox
+
+  async addToOutbox(customerId: string, entries: readonly NewOutboxEntry[]): Promise<AddToOutboxResult> {
+    return this.applyBatch(customerId, { outbox: entries });
+  }
+
+  async listOutbox(customerId: string, options?: ListOutboxOptions): Promise<OutboxEntry[]> {
+    const statuses = statusFilter(options);
+    const limit = limitOf(options?.limit) ?? -1;
+    const where = statuses ? ` AND status IN (${statuses.map(() => '?').join(', ')})` : '';
+    const sql = `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE customer_id = ?${where} ORDER BY seq LIMIT ?`;
+    const stmt = this.listStatement(sql);
+    return (stmt.all(customerId, ...(statuses ?? []), limit) as OutboxRowSql[]).map(outboxEntryOf);
+  }
+
+  async markPosted(
+    customerId: string,
+    results: readonly PostedResult[],
+    postedAt?: string,
+  ): Promise<MarkResult> {
+    const s = this.s();
+    const at = postedAt ?? this.nowIso();
+    const { unique, repeats } = firstOccurrences(results, (r) => r.key);
+    return this.db
+      .transaction(() => {
+        const unchanged: string[] = [];
+        let updated = 0;
+        for (const r of unique) {
+          const { changes } = s.markPosted.run(
+            r.ref ?? null,
+            r.duplicate === true ? 1 : 0,
+            at,
+            customerId,
+            r.key,
+          );
+          if (changes > 0) updated += 1;
+          else unchanged.push(r.key);
+        }
+        return { updated, unchanged: [...unchanged, ...repeats] };
+      })
+      .immediate();
+  }
+
+  async markFailed(customerId: string, keys: readonly string[], error: string): Promise<MarkResult> {
+    const s = this.s();
+    const text = truncateError(error);
+    const { unique, repeats } = firstOccurrences(keys, (k) => k);
+    return this.db
+      .transaction(() => {
+        const unchanged: string[] = [];
+        let updated = 0;
+        for (const key of unique) {
+          if (s.markFailed.run(text, customerId, key).changes > 0) updated += 1;
+          else unchanged.push(key);
+        }
+        return { updated, unchanged: [...unchanged, ...repeats] };
+      })
+      .immediate();
+  }
+
+  async latestVersions(customerId: string): Promise<Map<string, LatestVersion>> {
+    return latestVersionsOf((this.s().versions.all(customerId) as VersionRowSql[]).map(versionRowOf));
+  }
+
+  async postedEntries(customerId: string): Promise<OutboxEntry[]> {
+    return this.listOutbox(customerId, { status: 'posted' });
+  }
+
+  // Matches and blocks
+
+  async putMatches(customerId: string, runId: string, matches: readonly MatchRecord[]): Promise<void> {
+    await this.applyBatch(customerId, { matches: { runId, records: matches } });
+  }
+
+  async listMatches(customerId: string): Promise<StoredMatch[]> {
+    return (this.s().matchesList.all(customerId) as MatchRowSql[]).map(storedMatchOf);
+  }
+
+  async getBlock(customerId: string): Promise<CustomerBlock | undefined> {
+    const row = this.s().blockGet.get(customerId) as BlockRowSql | undefined;
+    return row && blockOf(row);
+  }
+
+  async setBlock(customerId: string, block: CustomerBlock | undefined): Promise<void> {
+    requireText(customerId, 'customerId');
+    const s = this.s();
+    if (block === undefined) {
+      s.blockDelete.run(customerId);
+      return;
+    }
+    validateBlock(block);
+    const details = block.details === undefined ? null : JSON.stringify(block.details);
+    s.blockPut.run(customerId, block.reason, block.at, details);
+  }
+
+  // Run log
+
+  async startRun(run: RunStart): Promise<void> {
+    validateRunStart(run);
+    const { changes } = this.s().runStart.run(run.runId, run.customerId, run.startedAt, run.dryRun ? 1 : 0);
+    if (changes === 0) {
+      throw new StateStoreError(`Run ${run.runId} is already in the run log`, 'KOB_STORE_RUN_EXISTS');
+    }
+  }
+
+  async finishRun(runId: string, finish: RunFinish): Promise<void> {
+    const s = this.s();
+    const summary = JSON.stringify(finish.summary ?? {});
+    const { changes } = s.runFinish.run(finish.status, finish.finishedAt, summary, runId);
+    if (changes > 0) return;
+    if (s.runExists.get(runId) === undefined) {
+      throw new StateStoreError(`Run ${runId} is not in the run log`, 'KOB_STORE_UNKNOWN_RUN');
+    }
+    throw new StateStoreError(`Run ${runId} is already finished`, 'KOB_STORE_RUN_FINISHED');
+  }
+
+  async listRuns(customerId: string, limit = 50): Promise<RunRecord[]> {
+    const max = limitOf(limit) ?? 50;
+    return (this.s().runsList.all(customerId, max) as RunRowSql[]).map(runRecordOf);
+  }
+
+  // Locks
+
+  async tryLock(name: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean> {
+    const expiresAt = lockExpiry(name, owner, ttlMs, nowMs);
+    return this.s().lockTry.get(name, owner, expiresAt, nowMs) !== undefined;
+  }
+
+  async renewLock(name: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean> {
+    const expiresAt = lockExpiry(name, owner, ttlMs, nowMs);
+    return this.s().lockRenew.run(expiresAt, name, owner).changes > 0;
+  }
+
+  async unlock(name: string, owner: string): Promise<boolean> {
+    return this.s().lockDelete.run(name, owner).changes > 0;
+  }
+
+  // Batches
+
+  async applyBatch(customerId: string, batch: StateBatch): Promise<AddToOutboxResult> {
+    requireText(customerId, 'customerId');
+    validateBatch(batch);
+    const s = this.s();
+    const createdAt = this.nowIso();
+    return this.db
+      .transaction((): AddToOutboxResult => {
+        for (const { stream, date } of batch.watermarks ?? []) s.watermarkPut.run(customerId, stream, date);
+        for (const { kind, ids } of batch.deleteFactHashes ?? []) {
+          for (const id of ids) s.factDelete.run(customerId, kind, id);
+        }
+        for (const { kind, hashes } of batch.factHashes ?? []) {
+          for (const [id, hash] of hashes) s.factPut.run(customerId, kind, id, hash);
+        }
+        if (batch.matches) {
+          const { runId, records } = batch.matches;
+          s.matchesDelete.run(customerId);
+          for (const m of records) {
+            s.matchInsert.run(
+              customerId,
+              runId,
+              m.kind,
+              m.rule,
+              m.confidence,
+              JSON.stringify(m.evidence ?? {}),
+              JSON.stringify(m.subjectIds),
+            );
+          }
+        }
+        let added = 0;
+        const skipped: { key: string; contentHash: string }[] = [];
+        for (const e of batch.outbox ?? []) {
+          const key = e.entry.idempotencyKey;
+          const { changes } = s.outboxInsert.run(
+            customerId,
+            key,
+            e.baseKey,
+            e.version,
+            e.entry.reverses ?? null,
+            e.contentHash,
+            JSON.stringify(e.entry),
+            createdAt,
+          );
+          if (changes > 0) added += 1;
+          else skipped.push({ key, contentHash: e.contentHash });
+        }
+        return classifyNotInserted(
+          added,
+          skipped,
+          (key) => s.outboxHash.get(customerId, key) as string | undefined,
+        );
+      })
+      .immediate();
+  }
+
+  private listStatement(sql: string): Statement {
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.listStatements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private openDb(): Db {
+    if (!this.db.open) throw storeClosed();
+    return this.db;
+  }
+
+  /** The prepared statements, when the store may be used: open and migrated. */
+  private s(): SqliteStatements {
+    this.openDb();
+    if (!this.statements) throw notMigrated();
+    return this.statements;
+  }
+}
+
+/** Every fixed statement, prepared once after migrating. */
+class SqliteStatements {
+  readonly accessGet: Statement;
+  readonly accessPut: Statement;
+  readonly accessList: Statement;
+  readonly cursorGet: Statement;
+  readonly cursorPut: Statement;
+  readonly watermarkGet: Statement;
+  readonly watermarkPut: Statement;
+  readonly factsGet: Statement;
+  readonly factPut: Statement;
+  readonly factDelete: Statement;
+  readonly outboxInsert: Statement;
+  readonly outboxHash: Statement;
+  readonly markPosted: Statement;
+  readonly markFailed: Statement;
+  readonly versions: Statement;
+  readonly matchesDelete: Statement;
+  readonly matchInsert: Statement;
+  readonly matchesList: Statement;
+  readonly blockGet: Statement;
+  readonly blockPut: Statement;
+  readonly blockDelete: Statement;
+  readonly runStart: Statement;
+  readonly runFinish: Statement;
+  readonly runExists: Statement;
+  readonly runsList: Statement;
+  readonly lockTry: Statement;
+  readonly lockRenew: Statement;
+  readonly lockDelete: Statement;
+
+  constructor(db: Db) {
+    this.accessGet = db.prepare('SELECT state FROM access_states WHERE customer_id = ?').pluck();
+    this.accessPut = db.prepare(
+      'INSERT INTO access_states (customer_id, state) VALUES (?, ?) ' +
+        'ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state',
+    );
+    this.accessList = db.prepare('SELECT state FROM access_states ORDER BY customer_id').pluck();
+    this.cursorGet = db.prepare('SELECT value FROM cursors WHERE name = ?').pluck();
+    this.cursorPut = db.prepare(
+      'INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    );
+    this.watermarkGet = db
+      .prepare('SELECT date FROM watermarks WHERE customer_id = ? AND stream = ?')
+      .pluck();
+    this.watermarkPut = db.prepare(
+      'INSERT INTO watermarks (customer_id, stream, date) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (customer_id, stream) DO UPDATE SET date = excluded.date',
+    );
+    this.factsGet = db.prepare('SELECT id, hash FROM fact_hashes WHERE customer_id = ? AND kind = ?').raw();
+    this.factPut = db.prepare(
+      'INSERT INTO fact_hashes (customer_id, kind, id, hash) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (customer_id, kind, id) DO UPDATE SET hash = excluded.hash',
+    );
+    this.factDelete = db.prepare('DELETE FROM fact_hashes WHERE customer_id = ? AND kind = ? AND id = ?');
+    this.outboxInsert = db.prepare(
+      'INSERT INTO outbox (customer_id, key, base_key, version, reverses, content_hash, entry, status, created_at) ' +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (customer_id, key) DO NOTHING",
+    );
+    this.outboxHash = db.prepare('SELECT content_hash FROM outbox WHERE customer_id = ? AND key = ?').pluck();
+    this.markPosted = db.prepare(
+      "UPDATE outbox SET status = 'posted', ref = ?, duplicate = ?, posted_at = ? " +
+        "WHERE customer_id = ? AND key = ? AND status <> 'posted'",
+    );
+    this.markFailed = db.prepare(
+      "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? " +
+        "WHERE customer_id = ? AND key = ? AND status <> 'posted'",
+    );
+    this.versions = db.prepare(`SELECT ${VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`);
+    this.matchesDelete = db.prepare('DELETE FROM matches WHERE customer_id = ?');
+    this.matchInsert = db.prepare(
+      'INSERT INTO matches (customer_id, run_id, kind, rule, confidence, evidence, subject_ids) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.matchesList = db.prepare(`SELECT ${MATCH_COLUMNS} FROM matches WHERE customer_id = ? ORDER BY seq`);
+    this.blockGet = db.prepare('SELECT reason, at, details FROM blocks WHERE customer_id = ?');
+    this.blockPut = db.prepare(
+      'INSERT INTO blocks (customer_id, reason, at, details) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (customer_id) DO UPDATE SET reason = excluded.reason, at = excluded.at, details = excluded.details',
+    );
+    this.blockDelete = db.prepare('DELETE FROM blocks WHERE customer_id = ?');
+    this.runStart = db.prepare(
+      "INSERT INTO runs (run_id, customer_id, started_at, dry_run, status) VALUES (?, ?, ?, ?, 'running') " +
+        'ON CONFLICT (run_id) DO NOTHING',
+    );
+    this.runFinish = db.prepare(
+      "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ? AND status = 'running'",
+    );
+    this.runExists = db.prepare('SELECT 1 FROM runs WHERE run_id = ?').pluck();
+    this.runsList = db.prepare(
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE customer_id = ? ORDER BY started_at DESC, seq DESC LIMIT ?`,
+    );
+    // Free, expired or already ours: the upsert's WHERE decides in one statement, so two takers cannot both win.
+    this.lockTry = db.prepare(
+      'INSERT INTO locks (name, owner, expires_at) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
+        'WHERE locks.owner = excluded.owner OR locks.expires_at <= ? RETURNING name',
+    );
+    this.lockRenew = db.prepare('UPDATE locks SET expires_at = ? WHERE name = ? AND owner = ?');
+    this.lockDelete = db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?');
+  }
+}

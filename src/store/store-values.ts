@@ -1,0 +1,247 @@
+import { isIsoDate } from '../domain/dates.js';
+import type { JournalLine } from '../journal/journal-adapter.interface.js';
+import type {
+  AddToOutboxResult,
+  CustomerBlock,
+  RunStart,
+  LatestVersion,
+  ListOutboxOptions,
+  NewOutboxEntry,
+  OutboxStatus,
+  StateBatch,
+} from './state-store.interface.js';
+import { StateStoreError } from './state-store.error.js';
+
+/** Rows per statement for bulk writes to PostgreSQL (one JSON parameter each). */
+export const BULK_CHUNK = 5_000;
+
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'posted', 'failed'];
+
+/**
+ * A number read back from a database (pg returns int8 as a string, sqlite may return a bigint) as a safe integer.
+ * @internal
+ */
+export function toSafeInteger(value: unknown, field: string): number {
+  const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  const num = typeof n === 'bigint' ? Number(n) : n;
+  if (typeof num !== 'number' || !Number.isSafeInteger(num) || (typeof n === 'bigint' && BigInt(num) !== n)) {
+    throw new StateStoreError(`${field}: stored value is not a safe integer`, 'KOB_STORE_CORRUPT');
+  }
+  return num;
+}
+
+function invalid(message: string): StateStoreError {
+  return new StateStoreError(message, 'KOB_STORE_INVALID_INPUT');
+}
+
+export function requireText(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(`${field} must be a non-empty string`);
+  return value;
+}
+
+function requireAmount(value: unknown, field: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value))) {
+    throw invalid(`${field} must be a safe integer amount in øre`);
+  }
+}
+
+/** Checks what the store relies on: keys, hashes, versions, and integer øre on every line. @internal */
+export function validateNewEntries(entries: readonly NewOutboxEntry[]): void {
+  entries.forEach((e, i) => {
+    const at = `outbox[${i}]`;
+    requireText(e.entry?.idempotencyKey, `${at}.entry.idempotencyKey`);
+    requireText(e.contentHash, `${at}.contentHash`);
+    requireText(e.baseKey, `${at}.baseKey`);
+    if (!Number.isSafeInteger(e.version) || e.version < 1)
+      throw invalid(`${at}.version must be an integer >= 1`);
+    if (!Array.isArray(e.entry.lines)) throw invalid(`${at}.entry.lines must be an array`);
+    e.entry.lines.forEach((line: JournalLine, j) => {
+      requireAmount(line.debit, `${at}.entry.lines[${j}].debit`);
+      requireAmount(line.credit, `${at}.entry.lines[${j}].credit`);
+    });
+  });
+}
+
+/** Checks a whole batch before any of it is written. @internal */
+export function validateBatch(batch: StateBatch): void {
+  validateNewEntries(batch.outbox ?? []);
+  for (const f of batch.factHashes ?? []) validateFactHashes(f.kind, f.hashes);
+  for (const d of batch.deleteFactHashes ?? []) requireText(d.kind, 'deleteFactHashes.kind');
+  for (const w of batch.watermarks ?? []) {
+    requireText(w.stream, 'watermark stream');
+    if (typeof w.date !== 'string' || !isIsoDate(w.date))
+      throw invalid(`watermark ${w.stream}: not a YYYY-MM-DD date`);
+  }
+  if (batch.matches) {
+    requireText(batch.matches.runId, 'matches runId');
+    batch.matches.records.forEach((m, i) => {
+      requireText(m.kind, `matches[${i}].kind`);
+      requireText(m.rule, `matches[${i}].rule`);
+      if (m.confidence !== 'auto' && m.confidence !== 'suggested') {
+        throw invalid(`matches[${i}].confidence must be 'auto' or 'suggested'`);
+      }
+      if (!Array.isArray(m.subjectIds)) throw invalid(`matches[${i}].subjectIds must be an array`);
+    });
+  }
+}
+
+/** @internal */
+export function validateBlock(block: CustomerBlock): void {
+  requireText(block.reason, 'block reason');
+  requireText(block.at, 'block at');
+}
+
+/** @internal */
+export function validateRunStart(run: RunStart): void {
+  requireText(run.runId, 'runId');
+  requireText(run.customerId, 'customerId');
+  requireText(run.startedAt, 'startedAt');
+  if (typeof run.dryRun !== 'boolean') throw invalid('dryRun must be a boolean');
+}
+
+/** Error texts are kept short: they are for people reading the outbox, not for storing payloads. */
+export const MAX_ERROR_LENGTH = 2_000;
+
+export function truncateError(error: string): string {
+  const text = String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+/**
+ * Splits keys into first occurrences and repeats. Each key is marked at most once per call, in every
+ * implementation; repeats are reported unchanged.
+ * @internal
+ */
+export function firstOccurrences<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+): { unique: T[]; repeats: string[] } {
+  const seen = new Set<string>();
+  const unique: T[] = [];
+  const repeats: string[] = [];
+  for (const item of items) {
+    const key = keyOf(item);
+    if (seen.has(key)) repeats.push(key);
+    else {
+      seen.add(key);
+      unique.push(item);
+    }
+  }
+  return { unique, repeats };
+}
+
+export function validateFactHashes(kind: string, hashes: readonly (readonly [string, string])[]): void {
+  requireText(kind, 'kind');
+  for (const [id, hash] of hashes) {
+    requireText(id, `fact id of kind ${kind}`);
+    requireText(hash, `hash of ${kind} ${id}`);
+  }
+}
+
+/** Lock arguments as integers, and the new expiry. @internal */
+export function lockExpiry(name: string, owner: string, ttlMs: number, nowMs: number): number {
+  requireText(name, 'lock name');
+  requireText(owner, 'lock owner');
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw invalid('ttlMs must be a positive integer');
+  if (!Number.isSafeInteger(nowMs)) throw invalid('nowMs must be an integer (milliseconds since the epoch)');
+  const expiresAt = nowMs + ttlMs;
+  if (!Number.isSafeInteger(expiresAt)) throw invalid('nowMs + ttlMs is out of range');
+  return expiresAt;
+}
+
+/** The statuses to list, or undefined for all. @internal */
+export function statusFilter(options: ListOutboxOptions | undefined): OutboxStatus[] | undefined {
+  const s = options?.status;
+  if (s === undefined) return undefined;
+  const list = typeof s === 'string' ? [s] : [...s];
+  for (const status of list) {
+    if (!OUTBOX_STATUSES.includes(status)) throw invalid(`unknown outbox status ${String(status)}`);
+  }
+  return list;
+}
+
+export function limitOf(limit: number | undefined): number | undefined {
+  if (limit === undefined) return undefined;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw invalid('limit must be a non-negative integer');
+  return limit;
+}
+
+/**
+ * Sorts entries a store did not insert into `existing` (same content hash as stored) and `conflicts`.
+ * @internal
+ */
+export function classifyNotInserted(
+  added: number,
+  notInserted: readonly { key: string; contentHash: string }[],
+  storedHash: (key: string) => string | undefined,
+): AddToOutboxResult {
+  const existing: string[] = [];
+  const conflicts: string[] = [];
+  for (const e of notInserted) {
+    (storedHash(e.key) === e.contentHash ? existing : conflicts).push(e.key);
+  }
+  return { added, existing, conflicts };
+}
+
+/** A row of the outbox reduced to what the version chain needs. @internal */
+export interface VersionRow {
+  baseKey: string;
+  key: string;
+  version: number;
+  contentHash: string;
+  status: OutboxStatus;
+  reverses?: string | null;
+}
+
+/**
+ * Newest non-reversal version per base key, with whether a reversal of it was written. The same code for every
+ * implementation, so they cannot disagree.
+ * @internal
+ */
+export function latestVersionsOf(rows: Iterable<VersionRow>): Map<string, LatestVersion> {
+  const reversals = new Map<string, { key: string; status: OutboxStatus }>();
+  const latest = new Map<string, LatestVersion>();
+  for (const row of rows) {
+    if (row.reverses) {
+      reversals.set(row.reverses, { key: row.key, status: row.status });
+      continue;
+    }
+    const current = latest.get(row.baseKey);
+    if (!current || row.version > current.version) {
+      latest.set(row.baseKey, {
+        key: row.key,
+        version: row.version,
+        contentHash: row.contentHash,
+        status: row.status,
+        reversed: false,
+      });
+    }
+  }
+  for (const v of latest.values()) {
+    const reversal = reversals.get(v.key);
+    if (reversal) {
+      v.reversed = true;
+      v.reversalKey = reversal.key;
+      v.reversalStatus = reversal.status;
+    }
+  }
+  return latest;
+}
+
+/** Parses a JSON column that may come back parsed already (pg `json`) or as text (sqlite). @internal */
+export function fromJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export function chunks<T>(items: readonly T[], size = BULK_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The last value per key, in first-seen order: what writing them one after another would leave. @internal */
+export function lastOccurrences<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(keyOf(item), item);
+  return [...byKey.values()];
+}
