@@ -221,6 +221,60 @@ export type { KobEndpoint } from './api/krav-og-betalinger-api.error.js';
 export { splitIntoYearWindows, lastDayOfYearWindow, isWithinOneYear } from './api/period-windows.js';
 export type { RetryPolicy } from './api/retry-policy.js';
 
+// Reconciliation
+export { ReconciliationService, UnknownCustomerError } from './reconciliation/reconciliation.service.js';
+export type {
+  ReconciliationServiceOptions,
+  ReconcileOptions,
+  AccessChecker,
+} from './reconciliation/reconciliation.service.js';
+export type { ReconciliationReport } from './reconciliation/reconciliation-report.js';
+export type { FactSource } from './reconciliation/fact-source.js';
+export { checkMirror } from './reconciliation/reconciliation-assertions.js';
+export type { AssertionResult } from './reconciliation/reconciliation-assertions.js';
+export {
+  allocationsFromSnapshot,
+  suggestPlacements,
+  matchBankTransactions,
+  normaliseBankAccount,
+} from './reconciliation/matching/index.js';
+export type {
+  Allocation,
+  AllocationEvidence,
+  AllocationSource,
+  PaymentAllocation,
+  PayoutAllocation,
+  SetOffAllocation,
+  Suggestion,
+  SuggestionEvidence,
+  SuggestionRule,
+  SuggestionScope,
+  BankMatch,
+  BankMatchEvidence,
+  BankMatchOptions,
+  BankMatchResult,
+  BankMatchRule,
+} from './reconciliation/matching/index.js';
+export {
+  buildSnapshot,
+  entriesForSnapshot,
+  planPostings,
+  assertBalanced,
+  UnbalancedEntryError,
+  entryContentHash,
+  ClaimAccounts,
+  classifyClaim,
+} from './reconciliation/posting/index.js';
+export type {
+  ReconciliationSnapshot,
+  DesiredEntry,
+  PostingIssue,
+  PostingRulesResult,
+  PostingPlan,
+  PlannedPosting,
+  ClaimNature,
+} from './reconciliation/posting/index.js';
+
 // State store
 export type {
   StateStore,

@@ -5,6 +5,7 @@ import { AltinnClient } from './auth/access/altinn.client.js';
 import { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js';
 import { KOB_OPTIONS } from './krav-og-betalinger.constants.js';
 import { KOB_CLIENT_PROVIDERS } from './krav-og-betalinger.providers.js';
+import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import {
   ConfigurableModuleClass,
   KOB_RESOLVED_OPTIONS,
@@ -31,6 +32,7 @@ export const KOB_EXPORTS: NonNullable<DynamicModule['exports']> = [
   KravOgBetalingerClient,
   AltinnClient,
   AccessStatusService,
+  ReconciliationService,
 ];
 
 /**

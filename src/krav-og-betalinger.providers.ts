@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Agent, type Dispatcher } from 'undici';
 import { createGrantSigner, type GrantSigner } from './auth/grant-signer.js';
 import { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js';
@@ -6,6 +7,9 @@ import { KravOgBetalingerClient } from './api/krav-og-betalinger.client.js';
 import { AccessStatusService } from './auth/access/access-status.service.js';
 import { AltinnClient } from './auth/access/altinn.client.js';
 import type { ResolvedKobOptions } from './config/resolved-options.interface.js';
+import { createBuiltinJournal } from './journal/builtin-journal.factory.js';
+import type { JournalAdapter } from './journal/journal-adapter.interface.js';
+import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { createStateStore } from './store/create-state-store.js';
 import type { StateStore } from './store/state-store.interface.js';
 import { KOB_RESOLVED_OPTIONS } from './krav-og-betalinger.module-definition.js';
@@ -47,6 +51,9 @@ export class KobDispatcherHolder implements OnApplicationShutdown {
 function loggerOf(options: ResolvedKobOptions, context: string) {
   return options.logger === false ? false : (options.logger ?? new Logger(context));
 }
+
+/** The host's journal adapter (or a built-in one). @internal */
+export const KOB_JOURNAL = Symbol('kob:journal');
 
 /** The state store (sqlite by default), migrated at start-up. @internal */
 export const KOB_STATE_STORE = Symbol('kob:state-store');
@@ -164,6 +171,38 @@ export const KOB_CLIENT_PROVIDERS: Provider[] = [
         maxConcurrentPerParty: options.http.maxConcurrentPerParty,
         maxConcurrentGlobal: options.http.maxConcurrentGlobal,
         logger: loggerOf(options, KravOgBetalingerClient.name),
+      }),
+  },
+  {
+    provide: KOB_JOURNAL,
+    inject: [KOB_RESOLVED_OPTIONS, ModuleRef],
+    useFactory: async (options: ResolvedKobOptions, moduleRef: ModuleRef): Promise<JournalAdapter> => {
+      const journal = options.journal;
+      // A class is instantiated by Nest, so the host's adapter can inject its own services.
+      if (typeof journal === 'function') return moduleRef.create(journal);
+      if (journal) return journal;
+      return createBuiltinJournal(options.journalBuiltin!, { clock: options.clock });
+    },
+  },
+  {
+    provide: ReconciliationService,
+    inject: [KOB_RESOLVED_OPTIONS, KravOgBetalingerClient, AccessStatusService, KOB_STATE_STORE, KOB_JOURNAL],
+    useFactory: (
+      options: ResolvedKobOptions,
+      client: KravOgBetalingerClient,
+      access: AccessStatusService,
+      store: StateStore,
+      journal: JournalAdapter,
+    ) =>
+      new ReconciliationService({
+        facts: client,
+        access,
+        store,
+        journal,
+        customers: options.customers,
+        accounts: options.accounts,
+        clock: options.clock,
+        logger: loggerOf(options, ReconciliationService.name),
       }),
   },
 ];

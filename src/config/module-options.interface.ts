@@ -89,6 +89,16 @@ export interface AccountMapping {
   nonDeductibleInterestExpense: string;
   refundInterestIncome: string;
   feeExpense: string;
+  /**
+   * Contra accounts for recognising whole claims (customer `recognise: 'all'`, for hosts that mirror the whole tax
+   * account): the claim is booked against its liability on the account for its group. Claims on a sole trader's
+   * own person number use `soleTraderPersonalTax` (equity) instead, so nothing reaches the profit and loss.
+   */
+  vatRecognitionContra: string;
+  employerContributionExpense: string;
+  withholdingRecognitionContra: string;
+  taxExpense: string;
+  otherPublicDutiesExpense: string;
   /** Claim type (`kravtype`) or claim group (`kravgruppe`) to account, checked before the defaults. */
   byClaimType?: Record<string, string>;
   byClaimGroup?: Record<string, string>;
@@ -115,7 +125,16 @@ export interface CustomerConfig {
   hostBooksBankLines?: boolean;
   /** For sole traders: the owner's fødselsnummer/D-nummer, whose personal tax goes to equity. Never logged. */
   ownerPersonId?: string;
+  /**
+   * Which claims the module books itself (debit expense or contra, credit liability), because the host does not:
+   * `interest-and-fees` (default: late-payment and other interest, fees and fines), `all` (every claim, for hosts
+   * that mirror the whole tax account), or `none`.
+   */
+  recognise?: RecognitionMode;
 }
+
+/** See {@link CustomerConfig.recognise}. @publicApi */
+export type RecognitionMode = 'interest-and-fees' | 'all' | 'none';
 
 /** Async source of customers, for hosts that keep them in their own database. @publicApi */
 export interface CustomerSource {

@@ -247,6 +247,11 @@ export const ACCOUNT_ROLES = [
   'nonDeductibleInterestExpense',
   'refundInterestIncome',
   'feeExpense',
+  'vatRecognitionContra',
+  'employerContributionExpense',
+  'withholdingRecognitionContra',
+  'taxExpense',
+  'otherPublicDutiesExpense',
 ] as const;
 
 /** @internal */
@@ -263,12 +268,20 @@ export class AccountMappingSchema {
   @IsOptional() @IsLedgerAccount() nonDeductibleInterestExpense!: unknown;
   @IsOptional() @IsLedgerAccount() refundInterestIncome!: unknown;
   @IsOptional() @IsLedgerAccount() feeExpense!: unknown;
+  @IsOptional() @IsLedgerAccount() vatRecognitionContra!: unknown;
+  @IsOptional() @IsLedgerAccount() employerContributionExpense!: unknown;
+  @IsOptional() @IsLedgerAccount() withholdingRecognitionContra!: unknown;
+  @IsOptional() @IsLedgerAccount() taxExpense!: unknown;
+  @IsOptional() @IsLedgerAccount() otherPublicDutiesExpense!: unknown;
   @IsOptional() @IsLedgerAccountRecord() byClaimType!: unknown;
   @IsOptional() @IsLedgerAccountRecord() byClaimGroup!: unknown;
 }
 
 /** @internal */
 export const RIGHTS_PACKAGES = ['regnskapssystem', 'finans'] as const;
+
+/** Values of `CustomerConfig.recognise`. @internal */
+export const RECOGNITION_MODES = ['interest-and-fees', 'all', 'none'] as const;
 
 /** A customer without `access` and `accounts`, which the customer validator checks by shape. @internal */
 export class CustomerSchema {
@@ -289,6 +302,7 @@ export class CustomerSchema {
   @IsOptional() @IsBooleanValue() enabled!: unknown;
   @IsOptional() @IsBooleanValue() hostBooksBankLines!: unknown;
   @IsOptional() @IsPersonNumber() ownerPersonId!: unknown;
+  @IsOptional() @OneOf(RECOGNITION_MODES) recognise!: unknown;
 }
 
 /** @internal */

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import {
+  escapeKeySegment,
+  factKey,
+  parentsOfKey,
+  reversalKey,
+  unescapeKeySegment,
+  versionKey,
+} from './entry-keys.js';
+
+describe('entry keys', () => {
+  it('builds kob:{customer}:{kind}:{ids}', () => {
+    expect(factKey('acme', 'placement', 'INN-1', 'FORF-2')).toBe('kob:acme:placement:INN-1:FORF-2');
+    expect(versionKey('kob:acme:payment:P', 1)).toBe('kob:acme:payment:P');
+    expect(versionKey('kob:acme:payment:P', 3)).toBe('kob:acme:payment:P#3');
+    expect(reversalKey('kob:acme:payment:P', 1)).toBe('kob:acme:reversal:kob:acme:payment:P#1');
+    expect(reversalKey('kob:a%3Ab:payment:P', 2)).toBe('kob:a%3Ab:reversal:kob:a%3Ab:payment:P#2');
+  });
+
+  it('never lets different ids or customers build the same key (property)', () => {
+    const id = fc.string({ unit: fc.constantFrom('a', ':', '#', '%', '3', 'A') });
+    fc.assert(
+      fc.property(fc.tuple(id, id, id), fc.tuple(id, id, id), ([c1, a1, b1], [c2, a2, b2]) => {
+        fc.pre(c1 !== c2 || a1 !== a2 || b1 !== b2);
+        expect(factKey(c1, 'placement', a1, b1)).not.toBe(factKey(c2, 'placement', a2, b2));
+      }),
+    );
+    fc.assert(fc.property(id, (s) => expect(unescapeKeySegment(escapeKeySegment(s))).toBe(s)));
+  });
+
+  it('reads the parents back from a key', () => {
+    expect(parentsOfKey(factKey('c', 'placement', 'P:1', 'I#1'))).toEqual({
+      instalments: ['I#1'],
+      payments: ['P:1'],
+    });
+    expect(parentsOfKey(`${factKey('c', 'setoff', 'D', 'C')}:2026-01-02`)).toEqual({
+      instalments: ['D', 'C'],
+      payments: [],
+    });
+    expect(parentsOfKey(factKey('c', 'payment', 'P'))).toEqual({ instalments: [], payments: [] });
+    expect(parentsOfKey(factKey('c', 'claim', 'K'))).toEqual({ instalments: [], payments: [] });
+  });
+});

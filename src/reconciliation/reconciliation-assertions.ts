@@ -1,0 +1,122 @@
+import type { CustomerConfig } from '../config/module-options.interface.js';
+import { compareIsoDate } from '../domain/dates.js';
+import { absOre, sumOre, type Ore } from '../domain/money.js';
+import type { JournalEntry } from '../journal/journal-adapter.interface.js';
+import type { DesiredEntry } from './posting/posting-rules.js';
+import type { ReconciliationSnapshot } from './posting/snapshot.js';
+import { entryTouches } from './posting/entry-touches.js';
+
+/** One zero-tolerance check of the mirrored books against Skatteetaten's figures. @publicApi */
+export interface AssertionResult {
+  name: 'instalment-remaining' | 'payment-unplaced' | 'clearing-balance';
+  /** What it is about: an instalment id, a payment id, or the clearing account. */
+  subject: string;
+  ok: boolean;
+  /** Skatteetaten's figure (øre). */
+  expected: Ore;
+  /** Ours (øre). */
+  actual: Ore;
+  difference: Ore;
+}
+
+/**
+ * The entries that are in effect: posted, not a reversal, and not reversed by a later entry.
+ * @internal
+ */
+export function effectiveEntries(posted: readonly JournalEntry[]): JournalEntry[] {
+  const reversed = new Set<string>();
+  for (const e of posted) if (e.reverses !== undefined) reversed.add(e.reverses);
+  return posted.filter((e) => e.reverses === undefined && !reversed.has(e.idempotencyKey));
+}
+
+/**
+ * Checks, to the øre, that what we posted mirrors Skatteetaten's account:
+ * - every instalment in the snapshot: original, minus the reductions dated before the booking start (not ours
+ *   to post), minus the reductions in our effective entries, equals Skatteetaten's remaining amount;
+ * - every in-scope payment in the snapshot: its amount minus our posted placements and refunds equals its
+ *   unplaced amount (when the API says it);
+ * - when we book the payments ourselves, the clearing account's balance equals the unplaced amounts of the
+ *   in-scope payments Skatteetaten lists as unplaced.
+ * @publicApi
+ */
+export function checkMirror(input: {
+  snapshot: ReconciliationSnapshot;
+  customer: Pick<CustomerConfig, 'bookingStartDate' | 'hostBooksBankLines'>;
+  clearingAccount: string;
+  desired: readonly DesiredEntry[];
+  posted: readonly JournalEntry[];
+}): AssertionResult[] {
+  const { snapshot, customer, desired, clearingAccount } = input;
+  const effective = effectiveEntries(input.posted);
+  const reducedByUs = new Map<string, Ore>();
+  const paymentUse = new Map<string, Ore>();
+  for (const entry of effective) {
+    const touches = entryTouches(entry);
+    for (const t of touches.instalments)
+      reducedByUs.set(t.instalmentId, (reducedByUs.get(t.instalmentId) ?? 0) + t.amount);
+    for (const t of touches.payments)
+      paymentUse.set(t.paymentId, (paymentUse.get(t.paymentId) ?? 0) + t.amount);
+  }
+  const reducedBefore = new Map<string, Ore>();
+  for (const d of desired) {
+    if (d.inScope) continue;
+    for (const t of entryTouches(d).instalments) {
+      reducedBefore.set(t.instalmentId, (reducedBefore.get(t.instalmentId) ?? 0) + t.amount);
+    }
+  }
+
+  const results: AssertionResult[] = [];
+  for (const claim of snapshot.claims) {
+    for (const inst of claim.instalments) {
+      const reductions =
+        (reducedBefore.get(inst.instalmentId) ?? 0) + (reducedByUs.get(inst.instalmentId) ?? 0);
+      // Reductions move an instalment toward zero: down for a debt, up for a credit.
+      const actual =
+        inst.originalAmount < 0 ? inst.originalAmount + reductions : inst.originalAmount - reductions;
+      results.push(result('instalment-remaining', inst.instalmentId, inst.remainingAmount, actual));
+    }
+  }
+
+  const inScope = (date: string) => compareIsoDate(date, customer.bookingStartDate) >= 0;
+  for (const payment of snapshot.payments) {
+    if (payment.unplacedAmount === undefined || !inScope(payment.paymentDate)) continue;
+    const actual = payment.amount - (paymentUse.get(payment.paymentId) ?? 0);
+    results.push(result('payment-unplaced', payment.paymentId, payment.unplacedAmount, actual));
+  }
+
+  if (!customer.hostBooksBankLines && snapshot.openClaims) {
+    const expected = sumOre(
+      snapshot.openClaims.unplacedPayments
+        .filter((p) => inScope(p.paymentDate))
+        .map((p) => absOre(p.unplacedAmount ?? 0)),
+    );
+    results.push(
+      result('clearing-balance', clearingAccount, expected, clearingBalance(effective, clearingAccount)),
+    );
+  }
+  return results;
+}
+
+/** Debit-positive balance of one account over the given entries. @internal */
+export function clearingBalance(entries: readonly JournalEntry[], account: string): Ore {
+  let balance = 0;
+  for (const entry of entries) {
+    for (const line of entry.lines) {
+      if (line.account !== account) continue;
+      balance += (line.debit ?? 0) - (line.credit ?? 0);
+    }
+  }
+  return balance === 0 ? 0 : balance;
+}
+
+function result(name: AssertionResult['name'], subject: string, expected: Ore, actual: Ore): AssertionResult {
+  const difference = actual - expected;
+  return {
+    name,
+    subject,
+    ok: difference === 0,
+    expected,
+    actual,
+    difference: difference === 0 ? 0 : difference,
+  };
+}

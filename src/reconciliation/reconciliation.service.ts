@@ -1,0 +1,444 @@
+import { randomUUID } from 'node:crypto';
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { AccessCheck } from '../auth/access/access-state.model.js';
+import { mergeAccounts } from '../config/account-mapping.js';
+import type { AccountMapping, CustomerConfig, CustomerSource } from '../config/module-options.interface.js';
+import { addDays, compareIsoDate, maxDate, todayInTimeZone } from '../domain/dates.js';
+import type { IsoDate } from '../domain/common.model.js';
+import { absOre, sumOre } from '../domain/money.js';
+import { KobError } from '../errors/kob.error.js';
+import type { CustomerRef, JournalAdapter, JournalEntry } from '../journal/journal-adapter.interface.js';
+import type { MatchRecord, StateStore } from '../store/state-store.interface.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import type { FactSource } from './fact-source.js';
+import { allocationsFromSnapshot } from './matching/allocations.js';
+import { matchBankTransactions, type BankMatch } from './matching/bank-matching.js';
+import { suggestPlacements } from './matching/suggestions.js';
+import { assertBalanced } from './posting/balance.js';
+import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
+import { planPostings, type LatestVersion } from './posting/entry-diff.js';
+import { entriesForSnapshot, snapshotParents } from './posting/posting-rules.js';
+import { buildSnapshot } from './posting/snapshot.js';
+import { checkMirror, type AssertionResult } from './reconciliation-assertions.js';
+import type { ReconciliationReport } from './reconciliation-report.js';
+
+/** Decides whether a customer's access is valid now; `AccessStatusService` is one. @publicApi */
+export interface AccessChecker {
+  checkAccess(customer: CustomerConfig): Promise<AccessCheck>;
+}
+
+/** @publicApi */
+export interface ReconciliationServiceOptions {
+  facts: FactSource;
+  access: AccessChecker;
+  store: StateStore;
+  journal: JournalAdapter;
+  customers: readonly CustomerConfig[] | CustomerSource;
+  /** The module-wide chart (defaults with overrides); each customer's `accounts` go on top. */
+  accounts: AccountMapping;
+  clock?: Clock;
+  /** Re-fetch this many days before the watermark: placements and set-offs change after the fact. Default 60. */
+  overlapDays?: number;
+  /** How long a run may hold the customer's lock. Default 15 minutes. */
+  lockTtlMs?: number;
+  logger?: LoggerService | false;
+}
+
+/** @publicApi */
+export interface ReconcileOptions {
+  /** The day to reconcile up to. Default: today in Norway. */
+  asOf?: IsoDate;
+  /** Compute and report everything, post nothing, write nothing but the run log. */
+  dryRun?: boolean;
+}
+
+/** A customer id that no customer has. @publicApi */
+export class UnknownCustomerError extends KobError {
+  constructor(readonly customerId: string) {
+    super(`No customer with id ${customerId}`, { code: 'KOB_UNKNOWN_CUSTOMER' });
+  }
+}
+
+const WATERMARK = 'facts';
+// The fact store keeps, per claim id, the claim's type, group, principal and instalments (as JSON), not a hash.
+const CLAIM_DIRECTORY = 'claim-directory';
+
+/**
+ * Keeps one customer's ledger in step with its tax account: checks access, fetches the facts since the last run
+ * (minus an overlap), takes Skatteetaten's placements and set-offs as ground truth, suggests placements for
+ * unplaced payments, links payments to the host's bank lines, turns the facts into balanced entries with
+ * deterministic keys, writes them to the outbox, posts them through the journal adapter and marks them, then
+ * checks to the øre that the mirrored books equal Skatteetaten's figures. A failed check blocks automatic
+ * posting for that customer until {@link unblock}. A crash anywhere, followed by a rerun, posts exactly the
+ * entries of an uninterrupted run.
+ * @publicApi
+ */
+export class ReconciliationService {
+  private readonly clock: Clock;
+  private readonly logger?: LoggerService;
+
+  constructor(private readonly options: ReconciliationServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger =
+      options.logger === false ? undefined : (options.logger ?? new Logger(ReconciliationService.name));
+  }
+
+  /** Reconciles one customer. Never throws for a problem of that customer: the report says what happened. */
+  async reconcile(customerId: string, options: ReconcileOptions = {}): Promise<ReconciliationReport> {
+    const customer = await this.customer(customerId);
+    const runId = randomUUID();
+    const started = this.clock.now();
+    const asOf = options.asOf ?? todayInTimeZone(new Date(started));
+    const dryRun = options.dryRun === true;
+    const report = emptyReport(runId, customerId, asOf, dryRun);
+    const { store } = this.options;
+    await store.startRun({ runId, customerId, startedAt: new Date(started).toISOString(), dryRun });
+
+    const owner = `${runId}`;
+    const lockName = `run:${customerId}`;
+    const locked =
+      dryRun || (await store.tryLock(lockName, owner, this.options.lockTtlMs ?? 15 * 60_000, started));
+    try {
+      if (!locked)
+        return this.finish(report, 'skipped', started, 'another run of this customer is in progress');
+      if (customer.enabled === false) return this.finish(report, 'skipped', started, 'customer is disabled');
+      const access = await this.options.access.checkAccess(customer);
+      if (!access.ok) return this.finish(report, 'skipped', started, access.reason);
+      return await this.run(customer, report, started);
+    } catch (error) {
+      this.logger?.error?.(`Reconciliation of ${customerId} failed: ${describe(error)}`);
+      return this.finish(report, 'failed', started, describe(error));
+    } finally {
+      if (locked && !dryRun) await store.unlock(lockName, owner).catch(() => undefined);
+    }
+  }
+
+  /** Lifts a block set by a failed assertion, so the next run posts again. */
+  async unblock(customerId: string): Promise<void> {
+    await this.customer(customerId);
+    await this.options.store.setBlock(customerId, undefined);
+  }
+
+  private async run(
+    customer: CustomerConfig,
+    report: ReconciliationReport,
+    started: number,
+  ): Promise<ReconciliationReport> {
+    const { store, journal, facts } = this.options;
+    const ref: CustomerRef = { id: customer.id, organisasjonsnummer: customer.organisasjonsnummer };
+    const asOf = report.asOf;
+
+    // Fetch since the watermark minus an overlap, never before the booking start.
+    const watermark = await store.getWatermark(customer.id, WATERMARK);
+    const overlapFrom = watermark
+      ? addDays(watermark, -(this.options.overlapDays ?? 60))
+      : customer.bookingStartDate;
+    let from = maxDate(customer.bookingStartDate, overlapFrom);
+    if (compareIsoDate(from, asOf) > 0) from = asOf;
+    const window = { from, to: asOf };
+    report.window = window;
+    const [openClaims, claims, payments, payouts] = await Promise.all([
+      facts.openClaims(customer),
+      facts.claims(customer, window),
+      facts.payments(customer, window),
+      facts.payouts(customer, window),
+    ]);
+    const snapshot = buildSnapshot({
+      customer: ref,
+      asOf,
+      openClaims,
+      claims: [claims],
+      payments: [payments],
+      payouts: [payouts],
+    });
+
+    // Match: Skatteetaten's own allocations, suggestions for what it has not placed, links to bank lines.
+    const allocations = allocationsFromSnapshot(snapshot);
+    report.allocations = allocations;
+    report.suggestions = suggestPlacements(snapshot);
+    if (journal.findBankTransactions) {
+      const bankLines = await journal.findBankTransactions(ref, window);
+      const bank = matchBankTransactions(snapshot.payments, bankLines);
+      report.bankMatches = bank.matches;
+      report.unmatched = {
+        paymentIds: bank.unmatchedPaymentIds,
+        bankTransactionIds: bank.unmatchedBankTransactionIds,
+      };
+    } else {
+      report.unmatched.paymentIds = snapshot.payments
+        .filter((p) => (p.unplacedAmount ?? 0) > 0)
+        .map((p) => p.paymentId);
+    }
+    fillCounts(report, snapshot);
+
+    // Post: desired entries, diffed against what the outbox already holds.
+    const accounts = mergeAccounts(this.options.accounts, customer.accounts);
+    // Claims seen in earlier runs, so an interest claim whose principal left the fetch window keeps its account.
+    const directory = claimDirectory(snapshot.claims);
+    const knownClaims = new Map([...(await this.knownClaims(customer.id)), ...directory]);
+    const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
+    report.postingIssues = rules.issues;
+    const posted = (await store.postedEntries(customer.id)).map((o) => o.entry);
+    const latest = await this.latestVersions(customer.id, posted);
+    const plan = planPostings(rules.entries, latest, snapshotParents(snapshot), { unbooked: rules.unbooked });
+    for (const p of plan.toPost) assertBalanced(p.entry); // before anything is written or sent
+    Object.assign(report.entries, {
+      desired: rules.entries.filter((e) => e.inScope).length,
+      unchanged: plan.unchanged,
+      added: plan.added,
+      changed: plan.changed,
+      reversed: plan.reversed,
+      outOfScope: plan.outOfScope,
+    });
+
+    const block = await store.getBlock(customer.id);
+    if (report.dryRun || block) {
+      const hypothetical = report.dryRun ? [...posted, ...plan.toPost.map((p) => p.entry)] : posted;
+      this.assert(report, snapshot, customer, accounts, rules.entries, hypothetical);
+      const status = block ? 'blocked' : report.assertions.ok ? 'ok' : 'blocked';
+      return this.finish(report, status, started, block ? `posting is blocked: ${block.reason}` : undefined);
+    }
+
+    // The outbox is written before the journal is called; a crash from here on is repaired by the next run.
+    if (plan.toPost.length > 0) {
+      await store.applyBatch(customer.id, {
+        outbox: plan.toPost.map((p) => ({
+          entry: p.entry,
+          contentHash: p.contentHash,
+          baseKey: p.baseKey,
+          version: p.version,
+        })),
+      });
+    }
+    const pending = await store.listOutbox(customer.id, { status: ['pending', 'failed'] });
+    if (pending.length > 0) {
+      const entries = pending.map((o) => o.entry);
+      try {
+        const results = await journal.postEntries(ref, entries);
+        await store.markPosted(
+          customer.id,
+          results.map((r) => ({ key: r.idempotencyKey, ref: r.ref, duplicate: r.status === 'duplicate' })),
+        );
+        report.entries.posted = results.filter((r) => r.status === 'posted').length;
+        report.entries.duplicate = results.filter((r) => r.status === 'duplicate').length;
+        report.entries.postedKeys = results.map((r) => r.idempotencyKey);
+      } catch (error) {
+        await store.markFailed(
+          customer.id,
+          entries.map((e) => e.idempotencyKey),
+          describe(error),
+        );
+        report.entries.failed = entries.length;
+        return this.finish(report, 'failed', started, `journal refused the entries: ${describe(error)}`);
+      }
+    }
+
+    // Assert, to the øre, against what is now posted.
+    const nowPosted = (await store.postedEntries(customer.id)).map((o) => o.entry);
+    this.assert(report, snapshot, customer, accounts, rules.entries, nowPosted);
+    if (!report.assertions.ok) {
+      const first = report.assertions.failures[0];
+      await store.setBlock(customer.id, {
+        reason: `${report.assertions.failures.length} assertion(s) failed, first ${first.name} ${first.subject}: expected ${first.expected}, got ${first.actual}`,
+        at: new Date(this.clock.now()).toISOString(),
+        details: { failures: report.assertions.failures.slice(0, 100) },
+      });
+      return this.finish(report, 'blocked', started, 'an assertion failed: automatic posting is blocked');
+    }
+    if (journal.assertBalances && !customer.hostBooksBankLines && snapshot.openClaims) {
+      const clearing = report.assertions.checked > 0 ? clearingExpected(report, accounts) : undefined;
+      if (clearing !== undefined) {
+        await journal.assertBalances(ref, asOf, [
+          {
+            account: accounts.taxAccountClearing,
+            amount: clearing,
+            description: 'unplaced payments at Skatteetaten',
+          },
+        ]);
+      }
+    }
+    await store.applyBatch(customer.id, {
+      watermarks: [{ stream: WATERMARK, date: asOf }],
+      factHashes: [
+        {
+          kind: CLAIM_DIRECTORY,
+          hashes: [...directory].map(([id, ref]) => [id, JSON.stringify(ref)] as const),
+        },
+      ],
+      matches: { runId: report.runId, records: matchRecords(report.bankMatches) },
+    });
+    return this.finish(report, 'ok', started);
+  }
+
+  private assert(
+    report: ReconciliationReport,
+    snapshot: Parameters<typeof checkMirror>[0]['snapshot'],
+    customer: CustomerConfig,
+    accounts: AccountMapping,
+    desired: Parameters<typeof checkMirror>[0]['desired'],
+    posted: readonly JournalEntry[],
+  ): void {
+    const results = checkMirror({
+      snapshot,
+      customer,
+      clearingAccount: accounts.taxAccountClearing,
+      desired,
+      posted,
+    });
+    const failures = results.filter((r) => !r.ok);
+    report.assertions = { ok: failures.length === 0, checked: results.length, failures };
+    (report as ReportWithClearing).clearing = results.find((r) => r.name === 'clearing-balance');
+  }
+
+  private async latestVersions(
+    customerId: string,
+    posted: readonly JournalEntry[],
+  ): Promise<Map<string, LatestVersion>> {
+    const stored = await this.options.store.latestVersions(customerId);
+    const pendingEntries = await this.options.store.listOutbox(customerId, { status: ['pending', 'failed'] });
+    const byKey = new Map<string, JournalEntry>();
+    for (const e of posted) byKey.set(e.idempotencyKey, e);
+    for (const o of pendingEntries) byKey.set(o.key, o.entry);
+    const latest = new Map<string, LatestVersion>();
+    for (const [baseKey, v] of stored) {
+      const entry = byKey.get(v.key);
+      if (!entry) continue; // cannot happen: every version is posted or pending
+      latest.set(baseKey, { ...v, entry });
+    }
+    return latest;
+  }
+
+  private async knownClaims(customerId: string): Promise<Map<string, ClaimRef>> {
+    const stored = await this.options.store.getFactHashes(customerId, CLAIM_DIRECTORY);
+    const known = new Map<string, ClaimRef>();
+    for (const [id, json] of stored) known.set(id, JSON.parse(json) as ClaimRef);
+    return known;
+  }
+
+  private async customer(customerId: string): Promise<CustomerConfig> {
+    const { customers } = this.options;
+    const found = Array.isArray(customers)
+      ? (customers as readonly CustomerConfig[]).find((c) => c.id === customerId)
+      : await (customers as CustomerSource).get(customerId);
+    if (!found) throw new UnknownCustomerError(customerId);
+    return found;
+  }
+
+  private async finish(
+    report: ReconciliationReport,
+    status: ReconciliationReport['status'],
+    started: number,
+    reason?: string,
+  ): Promise<ReconciliationReport> {
+    report.status = status;
+    if (reason !== undefined) report.reason = reason;
+    report.durationMs = this.clock.now() - started;
+    delete (report as ReportWithClearing).clearing;
+    await this.options.store.finishRun(report.runId, {
+      finishedAt: new Date(this.clock.now()).toISOString(),
+      status,
+      summary: summaryOf(report),
+    });
+    const line = `${report.customerId}: ${status}${reason ? ` (${reason})` : ''}, posted ${report.entries.posted}`;
+    if (status === 'failed' || status === 'blocked') this.logger?.warn?.(line);
+    else this.logger?.log?.(line);
+    return report;
+  }
+}
+
+type ReportWithClearing = ReconciliationReport & { clearing?: AssertionResult };
+
+function clearingExpected(report: ReconciliationReport, _accounts: AccountMapping): number | undefined {
+  return (report as ReportWithClearing).clearing?.expected;
+}
+
+function emptyReport(
+  runId: string,
+  customerId: string,
+  asOf: IsoDate,
+  dryRun: boolean,
+): ReconciliationReport {
+  return {
+    runId,
+    customerId,
+    asOf,
+    dryRun,
+    status: 'ok',
+    counts: { claims: 0, instalments: 0, openClaims: 0, payments: 0, unplacedPayments: 0, payouts: 0 },
+    sums: { openRemaining: 0, unplaced: 0, paidIn: 0, paidOut: 0 },
+    allocations: [],
+    suggestions: [],
+    bankMatches: [],
+    unmatched: { paymentIds: [], bankTransactionIds: [] },
+    postingIssues: [],
+    entries: {
+      desired: 0,
+      unchanged: 0,
+      added: 0,
+      changed: 0,
+      reversed: 0,
+      outOfScope: 0,
+      posted: 0,
+      duplicate: 0,
+      failed: 0,
+      postedKeys: [],
+    },
+    assertions: { ok: true, checked: 0, failures: [] },
+    durationMs: 0,
+  };
+}
+
+function fillCounts(report: ReconciliationReport, snapshot: ReturnType<typeof buildSnapshot>): void {
+  const open = snapshot.openClaims;
+  report.counts = {
+    claims: snapshot.claims.length,
+    instalments: snapshot.claims.reduce((n, c) => n + c.instalments.length, 0),
+    openClaims: open?.claims.length ?? 0,
+    payments: snapshot.payments.length,
+    unplacedPayments: open?.unplacedPayments.length ?? 0,
+    payouts: snapshot.payouts.length,
+  };
+  report.sums = {
+    openRemaining: sumOre((open?.claims ?? []).map((c) => c.remainingAmount)),
+    unplaced: sumOre((open?.unplacedPayments ?? []).map((p) => absOre(p.unplacedAmount ?? 0))),
+    paidIn: sumOre(snapshot.payments.map((p) => p.amount)),
+    paidOut: sumOre(snapshot.payouts.map((p) => p.amount)),
+  };
+}
+
+function matchRecords(bank: readonly BankMatch[]): MatchRecord[] {
+  return bank.map((m) => ({
+    kind: 'bank-transaction',
+    rule: m.rule,
+    confidence: m.tier,
+    evidence: { ...m.evidence, amount: m.amount, score: m.confidence } as Record<string, unknown>,
+    subjectIds: [
+      ...m.paymentIds.map((id) => `payment:${id}`),
+      ...m.bankTransactionIds.map((id) => `bank:${id}`),
+    ],
+  }));
+}
+
+function summaryOf(report: ReconciliationReport): Record<string, unknown> {
+  return {
+    status: report.status,
+    reason: report.reason,
+    window: report.window,
+    counts: report.counts,
+    sums: report.sums,
+    allocations: report.allocations.length,
+    suggestions: report.suggestions.length,
+    bankMatches: report.bankMatches.length,
+    entries: { ...report.entries, postedKeys: report.entries.postedKeys.length },
+    assertions: {
+      ok: report.assertions.ok,
+      checked: report.assertions.checked,
+      failed: report.assertions.failures.length,
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof KobError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
