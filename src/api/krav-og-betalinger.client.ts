@@ -302,8 +302,12 @@ export class KravOgBetalingerClient {
       authorization: `Bearer ${token.accessToken}`,
     };
     if (customer.access.type === 'altinn2-consent') {
-      if (!this.options.altinn2)
-        throw new Error('An Altinn 2 consent customer needs an Altinn2ConsentTokenSource');
+      if (!this.options.altinn2) {
+        throw new ConfigurationError(
+          [{ path: 'altinn2', message: 'is required for customers with altinn2-consent access' }],
+          'KravOgBetalingerClient options',
+        );
+      }
       headers.altinnsamtykke = await this.options.altinn2.consentToken(customer, { forceRefresh });
     }
     const url = this.url(customer.rettighetspakke, customer.organisasjonsnummer, endpoint, {
