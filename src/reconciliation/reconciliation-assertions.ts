@@ -65,6 +65,23 @@ export function checkMirror(input: {
     }
   }
 
+  // A set-off dated before the booking start whose other side was not fetched has no desired entry to carry it:
+  // count it from the instalment itself.
+  const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+  const setOffPairs = new Set(
+    desired.filter((d) => d.source.kind === 'set-off').map((d) => pairKey(d.source.ids[0], d.source.ids[1])),
+  );
+  for (const claim of snapshot.claims) {
+    for (const inst of claim.instalments) {
+      for (const p of inst.placements) {
+        if (p.kind !== 'set-off' || p.placedDate === undefined) continue;
+        if (compareIsoDate(p.placedDate, customer.bookingStartDate) >= 0) continue;
+        if (setOffPairs.has(pairKey(inst.instalmentId, p.counterInstalmentId))) continue;
+        reducedBefore.set(inst.instalmentId, (reducedBefore.get(inst.instalmentId) ?? 0) + p.amount);
+      }
+    }
+  }
+
   const results: AssertionResult[] = [];
   for (const claim of snapshot.claims) {
     for (const inst of claim.instalments) {

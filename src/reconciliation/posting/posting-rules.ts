@@ -53,6 +53,7 @@ export type PostingIssueKind =
   | 'external-set-off'
   | 'no-effect'
   | 'payout-remainder'
+  | 'pre-start-refund'
   | 'date-derived';
 
 /** Something the rules could not book as Skatteetaten describes it, or booked with a fallback. @publicApi */
@@ -387,7 +388,23 @@ function setOffEntries(ctx: Context, group: SetOffAllocation[]): void {
 
 function payoutEntry(ctx: Context, payout: Payout): void {
   if (payout.amount <= 0) return;
-  const lines: JournalLine[] = [line(ctx.accounts.bank, 'debit', payout.amount, payout.payoutId)];
+  // A refund of a payment made before the booking start returns money these books never took in (its payment
+  // was not posted, like its placements): it is left out of the entry, bank side included, and reported.
+  let preStart = 0;
+  for (const refund of payout.refundedPayments) {
+    const amount = refund.paidOutAmount ?? 0;
+    const paid = refund.paymentDate ?? ctx.index.paymentsById.get(refund.paymentId)?.paymentDate;
+    if (amount <= 0 || paid === undefined || paid >= ctx.customer.bookingStartDate) continue;
+    preStart += amount;
+    ctx.issues.push({
+      kind: 'pre-start-refund',
+      message: `Payout ${payout.payoutId} refunds payment ${refund.paymentId} from before the booking start: not booked`,
+      ids: [payout.payoutId, refund.paymentId],
+    });
+  }
+  const bankAmount = payout.amount - preStart;
+  if (bankAmount <= 0) return;
+  const lines: JournalLine[] = [line(ctx.accounts.bank, 'debit', bankAmount, payout.payoutId)];
   const paidOut: string[] = [];
   for (const credit of payout.credits) {
     if (credit.paidOutAmount <= 0) continue;
@@ -417,9 +434,11 @@ function payoutEntry(ctx: Context, payout: Payout): void {
   for (const refund of payout.refundedPayments) {
     const amount = refund.paidOutAmount ?? 0;
     if (amount <= 0) continue;
+    const paid = refund.paymentDate ?? ctx.index.paymentsById.get(refund.paymentId)?.paymentDate;
+    if (paid !== undefined && paid < ctx.customer.bookingStartDate) continue;
     lines.push(line(ctx.accounts.taxAccountClearing, 'credit', amount, refund.paymentId));
   }
-  const remainder = payout.amount - sumOre(lines.slice(1).map((l) => l.credit ?? 0));
+  const remainder = bankAmount - sumOre(lines.slice(1).map((l) => l.credit ?? 0));
   const flags: EntryFlag[] = [];
   if (remainder !== 0) {
     flags.push('payout-remainder-to-clearing');
