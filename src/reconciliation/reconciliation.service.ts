@@ -78,6 +78,10 @@ export class ReconciliationService {
   private readonly logger?: LoggerService;
 
   constructor(private readonly options: ReconciliationServiceOptions) {
+    const overlap = options.overlapDays ?? 60;
+    if (!Number.isSafeInteger(overlap) || overlap < 0 || overlap > 3660) {
+      throw new RangeError('overlapDays must be a whole number of days from 0 to 3660');
+    }
     this.clock = options.clock ?? systemClock;
     this.logger =
       options.logger === false ? undefined : (options.logger ?? new Logger(ReconciliationService.name));
