@@ -1,0 +1,431 @@
+// Child-process side of the reconciliation benchmark: one data size per process (so memory peaks do not mix),
+// started by reconcile.bench.ts with --expose-gc and --max-old-space-size=4096, the task as JSON in argv[2]. It
+// generates the data, warms the JIT on a small separate data set, runs ReconciliationService.reconcile() from an
+// empty store `repeats` times (fresh store and journal each time), optionally a second time on the last store,
+// then times the pure steps one by one on the same data. Progress goes to stderr (`@progress ...`, written
+// synchronously so it survives a crash), the result over IPC (or to stdout when started by hand).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { loadDefaultAccounts, mergeAccounts } from '../src/config/account-mapping.js';
+import type { BankTransaction, JournalEntry } from '../src/journal/journal-adapter.interface.js';
+import { MemoryJournalAdapter } from '../src/journal/memory-journal.adapter.js';
+import { allocationsFromSnapshot } from '../src/reconciliation/matching/allocations.js';
+import { matchBankTransactions } from '../src/reconciliation/matching/bank-matching.js';
+import { suggestPlacements } from '../src/reconciliation/matching/suggestions.js';
+import { assertBalanced } from '../src/reconciliation/posting/balance.js';
+import { entryContentHash } from '../src/reconciliation/posting/content-hash.js';
+import { planPostings } from '../src/reconciliation/posting/entry-diff.js';
+import { entriesForSnapshot, snapshotParents } from '../src/reconciliation/posting/posting-rules.js';
+import { buildSnapshot, indexSnapshot } from '../src/reconciliation/posting/snapshot.js';
+import { checkMirror } from '../src/reconciliation/reconciliation-assertions.js';
+import type { ReconciliationReport } from '../src/reconciliation/reconciliation-report.js';
+import { ReconciliationService } from '../src/reconciliation/reconciliation.service.js';
+import { MemoryStateStore } from '../src/store/memory/memory-state.store.js';
+import { SqliteStateStore } from '../src/store/sqlite/sqlite-state.store.js';
+import type { StateStore } from '../src/store/state-store.interface.js';
+import {
+  BenchFactSource,
+  benchAccess,
+  generateReconcileData,
+  type ReconcileData,
+  type ReconcileDataStats,
+} from './reconcile-data.js';
+import {
+  fullGc,
+  GcPauses,
+  MemoryProbe,
+  phasesOf,
+  progress,
+  Timeline,
+  timed,
+  type MemoryPeak,
+  type PhaseTimes,
+} from './reconcile-probes.js';
+
+/** What the parent asks one child to measure. */
+export interface ChildTask {
+  claims: number;
+  store: 'memory' | 'sqlite';
+  /** Reconcile a second time on the same store (nothing new to post). */
+  rerun: boolean;
+  /** Time the pure steps one by one afterwards. */
+  pure: boolean;
+  /** First runs, each from an empty store; the median is reported. */
+  repeats: number;
+  /** Claims of the JIT warm-up data set (0: none). */
+  warmupClaims: number;
+  seed: number;
+  /** Write a V8 CPU profile of the first run into this folder (slows the run; off by default). */
+  cpuProfileDir?: string;
+}
+
+export interface RunResult {
+  wallMs: number;
+  status: string;
+  reason?: string;
+  phases: PhaseTimes;
+  /** GC pauses within each phase (part of its time). */
+  gcByPhase: PhaseTimes;
+  calls: number;
+  entries: {
+    desired: number;
+    added: number;
+    unchanged: number;
+    changed: number;
+    reversed: number;
+    posted: number;
+  };
+  assertions: { checked: number; failed: number; first?: string };
+  postingIssues: Record<string, number>;
+  allocations: number;
+  suggestions: number;
+  bankMatches: number;
+  memory: MemoryPeak;
+  /** After the run and a full GC: what stays (data, store, journal). */
+  retainedHeap: number;
+  rssAfter: number;
+}
+
+export interface ChildResult {
+  task: ChildTask;
+  generateMs: number;
+  stats: ReconcileDataStats;
+  /** After generating the data, warming up and a full GC: the facts in memory. */
+  baseline: { heapUsed: number; rss: number; heapLimit: number; heapBeforeData: number };
+  /** The first run with the median wall time; absent when skipped (`skipped` says why). */
+  first?: RunResult;
+  /** Wall times of all first runs, in order. */
+  firstRunTimes?: number[];
+  skipped?: string;
+  second?: RunResult;
+  pure?: Record<string, number>;
+  pureEntries?: number;
+}
+
+export type ChildMessage = { kind: 'result'; result: ChildResult } | { kind: 'error'; error: string };
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      console.log(JSON.stringify(message));
+      resolve();
+    } else process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
+async function openStore(kind: ChildTask['store'], path: string): Promise<StateStore> {
+  if (kind === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  const store = kind === 'sqlite' ? new SqliteStateStore({ path }) : new MemoryStateStore();
+  await store.migrate();
+  return store;
+}
+
+function service(data: ReconcileData, store: StateStore, journal: MemoryJournalAdapter, timeline?: Timeline) {
+  const facts = new BenchFactSource(data);
+  const t = <T extends object>(target: T, label: string) =>
+    timeline
+      ? timed(target, label, timeline, (method, args) =>
+          method === 'applyBatch'
+            ? ((args[1] as { outbox?: unknown[] }).outbox?.length ?? 0) > 0
+              ? 'outbox'
+              : 'other'
+            : undefined,
+        )
+      : target;
+  return new ReconciliationService({
+    facts: t(facts, 'facts'),
+    access: t(benchAccess, 'access'),
+    store: t(store, 'store'),
+    journal: t(journal, 'journal'),
+    customers: [data.customer],
+    accounts: loadDefaultAccounts(),
+    logger: false,
+  });
+}
+
+async function measuredRun(
+  svc: ReconciliationService,
+  data: ReconcileData,
+  timeline: Timeline,
+): Promise<RunResult> {
+  fullGc();
+  // The report stays inside `runOnce`, so the GC after it sees what the run left behind, not the report.
+  const result = await runOnce(svc, data, timeline);
+  fullGc();
+  result.retainedHeap = process.memoryUsage().heapUsed;
+  result.rssAfter = process.memoryUsage().rss;
+  return result;
+}
+
+async function runOnce(
+  svc: ReconciliationService,
+  data: ReconcileData,
+  timeline: Timeline,
+): Promise<RunResult> {
+  const probe = new MemoryProbe(timeline);
+  const pauses = new GcPauses();
+  pauses.start();
+  probe.start();
+  const t0 = performance.now();
+  const report: ReconciliationReport = await svc.reconcile(data.customer.id, { asOf: data.asOf });
+  const t1 = performance.now();
+  const memory = probe.stop();
+  const split = phasesOf(timeline.calls, t0, t1, await pauses.stop());
+  const issues: Record<string, number> = {};
+  for (const i of report.postingIssues) issues[i.kind] = (issues[i.kind] ?? 0) + 1;
+  const first = report.assertions.failures[0];
+  const result: RunResult = {
+    wallMs: t1 - t0,
+    status: report.status,
+    phases: split.times,
+    gcByPhase: split.gc,
+    calls: timeline.calls.length,
+    entries: {
+      desired: report.entries.desired,
+      added: report.entries.added,
+      unchanged: report.entries.unchanged,
+      changed: report.entries.changed,
+      reversed: report.entries.reversed,
+      posted: report.entries.posted,
+    },
+    assertions: {
+      checked: report.assertions.checked,
+      failed: report.assertions.failures.length,
+      ...(first
+        ? { first: `${first.name} ${first.subject}: expected ${first.expected}, got ${first.actual}` }
+        : {}),
+    },
+    postingIssues: issues,
+    allocations: report.allocations.length,
+    suggestions: report.suggestions.length,
+    bankMatches: report.bankMatches.length,
+    memory,
+    retainedHeap: 0,
+    rssAfter: 0,
+  };
+  if (report.reason !== undefined) result.reason = report.reason;
+  return result;
+}
+
+/** Repetitions of each pure step; the fastest counts (a collection landing in one of them is noise here). */
+const PURE_REPEATS = 3;
+
+/**
+ * The pure steps one at a time, on a fresh snapshot of the same data (the service's run is over): each
+ * {@link PURE_REPEATS} times after a full GC, the fastest reported.
+ */
+function timePureSteps(
+  data: ReconcileData,
+  bankTransactions: readonly BankTransaction[],
+): { times: Record<string, number>; entries: number } {
+  const times: Record<string, number> = {};
+  const step = <T>(name: string, fn: () => T): T => {
+    const last: { value?: T } = {};
+    let best = Infinity;
+    for (let i = 0; i < PURE_REPEATS; i++) {
+      delete last.value; // the previous repetition's result is garbage before the next one starts
+      fullGc();
+      const t0 = performance.now();
+      last.value = fn();
+      best = Math.min(best, performance.now() - t0);
+    }
+    times[name] = best;
+    return last.value as T;
+  };
+  const customer = data.customer;
+  const ref = { id: customer.id, organisasjonsnummer: customer.organisasjonsnummer };
+  const period = { from: data.startDate, to: data.asOf };
+  const snapshot = step('buildSnapshot', () =>
+    buildSnapshot({
+      customer: ref,
+      asOf: data.asOf,
+      openClaims: data.openClaims,
+      claims: [{ partyId: ref.organisasjonsnummer, shielded: false, period, claims: data.claims }],
+      payments: [{ partyId: ref.organisasjonsnummer, shielded: false, period, payments: data.payments }],
+      payouts: [{ partyId: ref.organisasjonsnummer, shielded: false, period, payouts: data.payouts }],
+    }),
+  );
+  // A copy each time: indexes are cached per snapshot object.
+  step('indexSnapshot', () => indexSnapshot({ ...snapshot }));
+  indexSnapshot(snapshot);
+  const allocations = step('allocationsFromSnapshot', () => allocationsFromSnapshot(snapshot));
+  step('suggestPlacements', () => suggestPlacements(snapshot));
+  step('matchBankTransactions', () => matchBankTransactions(snapshot.payments, bankTransactions));
+  const accounts = mergeAccounts(loadDefaultAccounts(), customer.accounts);
+  const rules = step('entriesForSnapshot', () =>
+    entriesForSnapshot(snapshot, customer, accounts, { allocations }),
+  );
+  step('  of which entryContentHash (all entries again)', () => {
+    for (const e of rules.entries) entryContentHash(e);
+  });
+  const parents = step('snapshotParents', () => snapshotParents(snapshot));
+  const plan = step('planPostings (empty store)', () => planPostings(rules.entries, new Map(), parents));
+  step('assertBalanced (every planned entry)', () => {
+    for (const p of plan.toPost) assertBalanced(p.entry);
+  });
+  const posted: JournalEntry[] = plan.toPost.map((p) => p.entry);
+  step('checkMirror (all planned entries posted)', () =>
+    checkMirror({
+      snapshot,
+      customer,
+      clearingAccount: accounts.taxAccountClearing,
+      desired: rules.entries,
+      posted,
+    }),
+  );
+  const json = step('JSON.stringify every entry (what a store writes)', () =>
+    posted.map((e) => JSON.stringify(e)),
+  );
+  step('JSON.parse every entry (what a store read costs)', () =>
+    json.map((s) => JSON.parse(s) as JournalEntry),
+  );
+  step('structuredClone every entry (what the memory journal does)', () =>
+    posted.map((e) => structuredClone(e)),
+  );
+  return { times, entries: posted.length };
+}
+
+/** A CPU profile through the inspector, so it covers the first run only (not the data generation). */
+async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/** Above this share of the heap limit before the run, the run would only end in an out-of-memory crash. */
+const MAX_BASELINE_SHARE = 0.6;
+
+async function main(task: ChildTask): Promise<ChildResult> {
+  fullGc();
+  const heapBeforeData = process.memoryUsage().heapUsed;
+  const g0 = performance.now();
+  let data: ReconcileData | undefined = generateReconcileData({ claims: task.claims, seed: task.seed });
+  const generateMs = performance.now() - g0;
+  progress(`generated ${task.claims} claims in ${generateMs.toFixed(0)} ms`);
+
+  if (task.warmupClaims > 0) {
+    const warm = generateReconcileData({
+      claims: task.warmupClaims,
+      seed: task.seed + 1,
+      customerId: 'warmup',
+    });
+    const store = await openStore('memory', '');
+    const journal = new MemoryJournalAdapter();
+    journal.seedBankTransactions(warm.customer.id, warm.bankTransactions);
+    const svc = service(warm, store, journal);
+    await svc.reconcile(warm.customer.id, { asOf: warm.asOf });
+    await svc.reconcile(warm.customer.id, { asOf: warm.asOf });
+    await store.close();
+  }
+
+  const dbPath = (run: number) => join(tmpdir(), `kob-reconcile-bench-${process.pid}-${run}.sqlite`);
+  const ref = { id: data.customer.id, organisasjonsnummer: data.customer.organisasjonsnummer };
+  const period = { from: data.startDate, to: data.asOf };
+  // The bank lines live in the journal (as the host's ledger holds them), not twice.
+  const seeded = (lines: readonly BankTransaction[]) => {
+    const journal = new MemoryJournalAdapter();
+    // In slices: seedBankTransactions spreads its argument into push(), which overflows the stack at 10^6.
+    for (let i = 0; i < lines.length; i += 50_000)
+      journal.seedBankTransactions(ref.id, lines.slice(i, i + 50_000));
+    return journal;
+  };
+  let journal = seeded(data.bankTransactions);
+  data.bankTransactions = [];
+  let store: StateStore | undefined;
+  try {
+    fullGc();
+    const heapLimit = v8.getHeapStatistics().heap_size_limit;
+    const baseline = {
+      heapUsed: process.memoryUsage().heapUsed,
+      rss: process.memoryUsage().rss,
+      heapLimit,
+      heapBeforeData,
+    };
+    const result: ChildResult = { task, generateMs, stats: data.stats, baseline };
+    if (baseline.heapUsed > heapLimit * MAX_BASELINE_SHARE) {
+      result.skipped =
+        `the facts alone take ${(baseline.heapUsed / 2 ** 20).toFixed(0)} MB of the ` +
+        `${(heapLimit / 2 ** 20).toFixed(0)} MB heap: no room for a run`;
+      progress(`skipped: ${result.skipped}`);
+      return result;
+    }
+
+    // First runs, each from an empty store with a fresh journal; the one with the median time is reported.
+    const firsts: RunResult[] = [];
+    const timeline = new Timeline();
+    let svc: ReconciliationService | undefined;
+    for (let run = 0; run < task.repeats; run++) {
+      if (store) {
+        const lines = await journal.findBankTransactions(ref, period);
+        await closeStore(store, task.store, dbPath(run - 1));
+        store = undefined;
+        svc = undefined;
+        journal = seeded(lines);
+      }
+      store = await openStore(task.store, dbPath(run));
+      svc = service(data, store, journal, timeline);
+      const profiler = task.cpuProfileDir && run === 0 ? await startCpuProfile() : undefined;
+      const first = await measuredRun(svc, data, timeline);
+      if (profiler) {
+        const file = join(task.cpuProfileDir!, `reconcile-${task.store}-${task.claims}.cpuprofile`);
+        await profiler.stop(file);
+        progress(`CPU profile of the first run: ${file}`);
+      }
+      firsts.push(first);
+      progress(`first run #${run + 1}: ${first.wallMs.toFixed(0)} ms (${first.status})`);
+    }
+    const byTime = [...firsts].sort((a, b) => a.wallMs - b.wallMs);
+    result.first = byTime[Math.floor((byTime.length - 1) / 2)];
+    result.firstRunTimes = firsts.map((r) => r.wallMs);
+    if (task.rerun && svc) {
+      result.second = await measuredRun(svc, data, timeline);
+      progress(`second run ${result.second.wallMs.toFixed(0)} ms (${result.second.status})`);
+    }
+    if (task.pure) {
+      const bank = await journal.findBankTransactions(ref, period);
+      const pure = timePureSteps(data, bank);
+      result.pure = pure.times;
+      result.pureEntries = pure.entries;
+      progress('pure steps timed');
+    }
+    data = undefined;
+    return result;
+  } finally {
+    if (store) await closeStore(store, task.store, dbPath(task.repeats - 1));
+  }
+}
+
+async function closeStore(store: StateStore, kind: ChildTask['store'], path: string): Promise<void> {
+  await store.close();
+  if (kind === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+const taskJson = process.argv[2];
+if (taskJson) {
+  main(JSON.parse(taskJson) as ChildTask).then(
+    async (result) => {
+      await send({ kind: 'result', result });
+      process.exit(0);
+    },
+    async (error: unknown) => {
+      await send({
+        kind: 'error',
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      process.exit(1);
+    },
+  );
+}
