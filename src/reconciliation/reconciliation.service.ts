@@ -183,7 +183,11 @@ export class ReconciliationService {
     const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
     report.postingIssues = rules.issues;
     const posted = (await store.postedEntries(customer.id)).map((o) => o.entry);
-    const latest = await this.latestVersions(customer.id, posted);
+    // Entries an interrupted run left in the outbox: they count as posted for planning and are delivered first.
+    const earlierPending = (await store.listOutbox(customer.id, { status: ['pending', 'failed'] })).map(
+      (o) => o.entry,
+    );
+    const latest = await this.latestVersions(customer.id, posted, earlierPending);
     const plan = planPostings(rules.entries, latest, snapshotParents(snapshot), { unbooked: rules.unbooked });
     for (const p of plan.toPost) assertBalanced(p.entry); // before anything is written or sent
     Object.assign(report.entries, {
@@ -214,9 +218,11 @@ export class ReconciliationService {
         })),
       });
     }
-    const pending = await store.listOutbox(customer.id, { status: ['pending', 'failed'] });
-    if (pending.length > 0) {
-      const entries = pending.map((o) => o.entry);
+    // In outbox order: what was pending before this run, then this run's plan (no key is in both: planning
+    // counted the pending ones as posted).
+    const entries = [...earlierPending, ...plan.toPost.map((p) => p.entry)];
+    const confirmed: JournalEntry[] = [];
+    if (entries.length > 0) {
       try {
         const results = await journal.postEntries(ref, entries);
         await store.markPosted(
@@ -226,6 +232,8 @@ export class ReconciliationService {
         report.entries.posted = results.filter((r) => r.status === 'posted').length;
         report.entries.duplicate = results.filter((r) => r.status === 'duplicate').length;
         report.entries.postedKeys = results.map((r) => r.idempotencyKey);
+        const keys = new Set(report.entries.postedKeys);
+        for (const e of entries) if (keys.has(e.idempotencyKey)) confirmed.push(e);
       } catch (error) {
         await store.markFailed(
           customer.id,
@@ -237,8 +245,8 @@ export class ReconciliationService {
       }
     }
 
-    // Assert, to the øre, against what is now posted.
-    const nowPosted = (await store.postedEntries(customer.id)).map((o) => o.entry);
+    // Assert, to the øre, against what is now posted: what was posted before plus what the journal confirmed.
+    const nowPosted = [...posted, ...confirmed];
     this.assert(report, snapshot, customer, accounts, rules.entries, nowPosted);
     if (!report.assertions.ok) {
       const first = report.assertions.failures[0];
@@ -297,12 +305,12 @@ export class ReconciliationService {
   private async latestVersions(
     customerId: string,
     posted: readonly JournalEntry[],
+    pending: readonly JournalEntry[],
   ): Promise<Map<string, LatestVersion>> {
     const stored = await this.options.store.latestVersions(customerId);
-    const pendingEntries = await this.options.store.listOutbox(customerId, { status: ['pending', 'failed'] });
     const byKey = new Map<string, JournalEntry>();
     for (const e of posted) byKey.set(e.idempotencyKey, e);
-    for (const o of pendingEntries) byKey.set(o.key, o.entry);
+    for (const e of pending) byKey.set(e.idempotencyKey, e);
     const latest = new Map<string, LatestVersion>();
     for (const [baseKey, v] of stored) {
       const entry = byKey.get(v.key);
