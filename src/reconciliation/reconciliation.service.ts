@@ -3,7 +3,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import type { AccessCheck } from '../auth/access/access-state.model.js';
 import { mergeAccounts } from '../config/account-mapping.js';
 import type { AccountMapping, CustomerConfig, CustomerSource } from '../config/module-options.interface.js';
-import { addDays, compareIsoDate, maxDate, todayInTimeZone } from '../domain/dates.js';
+import { addDays, assertIsoDate, compareIsoDate, maxDate, todayInTimeZone } from '../domain/dates.js';
 import type { IsoDate } from '../domain/common.model.js';
 import { absOre, sumOre } from '../domain/money.js';
 import { KobError } from '../errors/kob.error.js';
@@ -50,6 +50,11 @@ export interface ReconcileOptions {
   asOf?: IsoDate;
   /** Compute and report everything, post nothing, write nothing but the run log. */
   dryRun?: boolean;
+  /**
+   * Backfill: fetch from this day (never before the customer's `bookingStartDate`) instead of the watermark minus
+   * the overlap. Entries already posted are recognised by their keys, so a backfill posts only what is missing.
+   */
+  from?: IsoDate;
 }
 
 /** A customer id that no customer has. @publicApi */
@@ -89,6 +94,8 @@ export class ReconciliationService {
 
   /** Reconciles one customer. Never throws for a problem of that customer: the report says what happened. */
   async reconcile(customerId: string, options: ReconcileOptions = {}): Promise<ReconciliationReport> {
+    if (options.from !== undefined) assertIsoDate(options.from, 'from');
+    if (options.asOf !== undefined) assertIsoDate(options.asOf, 'asOf');
     const customer = await this.customer(customerId);
     const runId = randomUUID();
     const started = this.clock.now();
@@ -108,7 +115,7 @@ export class ReconciliationService {
       if (customer.enabled === false) return this.finish(report, 'skipped', started, 'customer is disabled');
       const access = await this.options.access.checkAccess(customer);
       if (!access.ok) return this.finish(report, 'skipped', started, access.reason);
-      return await this.run(customer, report, started);
+      return await this.run(customer, report, started, options.from);
     } catch (error) {
       this.logger?.error?.(`Reconciliation of ${customerId} failed: ${describe(error)}`);
       return this.finish(report, 'failed', started, describe(error));
@@ -127,6 +134,7 @@ export class ReconciliationService {
     customer: CustomerConfig,
     report: ReconciliationReport,
     started: number,
+    backfillFrom?: IsoDate,
   ): Promise<ReconciliationReport> {
     const { store, journal, facts } = this.options;
     const ref: CustomerRef = { id: customer.id, organisasjonsnummer: customer.organisasjonsnummer };
@@ -137,7 +145,7 @@ export class ReconciliationService {
     const overlapFrom = watermark
       ? addDays(watermark, -(this.options.overlapDays ?? 60))
       : customer.bookingStartDate;
-    let from = maxDate(customer.bookingStartDate, overlapFrom);
+    let from = maxDate(customer.bookingStartDate, backfillFrom ?? overlapFrom);
     if (compareIsoDate(from, asOf) > 0) from = asOf;
     const window = { from, to: asOf };
     report.window = window;
