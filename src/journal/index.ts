@@ -23,6 +23,7 @@ export type {
 } from './jsonl-journal.adapter.js';
 export { HledgerJournalAdapter } from './hledger-journal.adapter.js';
 export type { HledgerJournalAdapterOptions } from './hledger-journal.adapter.js';
+export { FanOutJournalAdapter } from './fan-out-journal.adapter.js';
 export { createBuiltinJournal } from './builtin-journal.factory.js';
 export {
   journalBatchIssues,
