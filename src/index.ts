@@ -26,6 +26,8 @@ export type {
   CustomerSource,
   StoreOptions,
   ScheduleOptions,
+  ScheduleDriverOption,
+  BullmqDriverOptions,
   HttpOptions,
   KravOgBetalingerModuleOptions,
   BuiltinJournalDescriptor,
@@ -336,6 +338,7 @@ export {
   InjectedJournalFailure,
   JsonlJournalAdapter,
   HledgerJournalAdapter,
+  FanOutJournalAdapter,
   createBuiltinJournal,
   journalBatchIssues,
   assertValidJournalBatch,
@@ -345,3 +348,22 @@ export {
   BalanceAssertionError,
   standardAccountName,
 } from './journal/index.js';
+
+// Scheduling
+export { CustomerRunner, RunnerShuttingDownError } from './scheduling/customer-runner.js';
+export type {
+  RunTrigger,
+  Reconciler,
+  CustomerRunOptions,
+  CustomerRunStatus,
+  DrainResult,
+} from './scheduling/customer-runner.js';
+export { KobScheduler } from './scheduling/kob-scheduler.js';
+export { LocalScheduleDriver, cronJobName } from './scheduling/local-schedule.driver.js';
+export type { LocalScheduleDriverDeps, JitterTimers } from './scheduling/local-schedule.driver.js';
+export type { CronJobRegistry } from './scheduling/cron-registry.js';
+export type {
+  ScheduleDriver,
+  ScheduleDriverDeps,
+  CustomerSourceLike,
+} from './scheduling/schedule-driver.interface.js';

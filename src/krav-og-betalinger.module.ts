@@ -6,6 +6,9 @@ import { MaskinportenTokenProvider } from './auth/maskinporten-token.provider.js
 import { KOB_OPTIONS } from './krav-og-betalinger.constants.js';
 import { KOB_CLIENT_PROVIDERS } from './krav-og-betalinger.providers.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
+import { CustomerRunner } from './scheduling/customer-runner.js';
+import { KobScheduler } from './scheduling/kob-scheduler.js';
+import { KOB_SCHEDULING_PROVIDERS } from './scheduling/scheduling.providers.js';
 import {
   ConfigurableModuleClass,
   KOB_RESOLVED_OPTIONS,
@@ -23,6 +26,7 @@ export const KOB_PROVIDERS: Provider[] = [
   resolvedOptionsProvider,
   { provide: KOB_OPTIONS, useExisting: KOB_RESOLVED_OPTIONS },
   ...KOB_CLIENT_PROVIDERS,
+  ...KOB_SCHEDULING_PROVIDERS,
 ];
 
 /** Tokens a host (or its other modules) may inject. @internal */
@@ -33,6 +37,8 @@ export const KOB_EXPORTS: NonNullable<DynamicModule['exports']> = [
   AltinnClient,
   AccessStatusService,
   ReconciliationService,
+  CustomerRunner,
+  KobScheduler,
 ];
 
 /**
@@ -46,6 +52,11 @@ export const KOB_EXPORTS: NonNullable<DynamicModule['exports']> = [
  * ```
  * Options are validated at start-up: a bad option fails bootstrap with one `ConfigurationError` that lists every
  * bad field by path.
+ *
+ * With `schedule.enabled` each enabled customer is reconciled on its cron (the local driver registers a job
+ * `kob:<customerId>` in the host's `SchedulerRegistry` when the host imports `ScheduleModule.forRoot()`). On
+ * shutdown (`app.close()`, or a signal with `enableShutdownHooks()`) running reconciliations get up to
+ * `schedule.shutdownTimeoutMs` to finish before the store closes.
  * @publicApi
  */
 @Module({})

@@ -142,7 +142,7 @@ export async function openHostApp(options: HostAppOptions): Promise<HostApp> {
     const opened = app;
     return {
       app: opened,
-      runner: runnerOf(opened, resolved),
+      runner: opened.get(CustomerRunner, { strict: false }),
       service: opened.get(ReconciliationService, { strict: false }),
       store: opened.get<StateStore>(KOB_STATE_STORE, { strict: false }),
       customers,
@@ -158,16 +158,5 @@ export async function openHostApp(options: HostAppOptions): Promise<HostApp> {
     await sandbox?.close();
     if (keyDir) rmSync(keyDir, { recursive: true, force: true });
     throw error;
-  }
-}
-
-// TEMP until the module provides CustomerRunner.
-function runnerOf(app: INestApplicationContext, resolved: ResolvedKobOptions): CustomerRunner {
-  try {
-    return app.get(CustomerRunner, { strict: false });
-  } catch {
-    return new CustomerRunner(app.get(ReconciliationService, { strict: false }), {
-      concurrency: resolved.schedule.concurrency,
-    });
   }
 }

@@ -68,6 +68,44 @@ describe('buildKobConfig', () => {
     expect(validateModuleOptions(config)).toEqual([]);
   });
 
+  it('reads the schedule variables, the BullMQ driver with its Redis URL, and names the bad ones', () => {
+    const config = buildKobConfig({
+      KOB_SCHEDULE_TIMEZONE: 'UTC',
+      KOB_SCHEDULE_JITTER_MS: '0',
+      KOB_SCHEDULE_CONCURRENCY: '4',
+      KOB_SCHEDULE_SHUTDOWN_TIMEOUT_MS: '5000',
+      KOB_SCHEDULE_DRIVER: 'bullmq',
+      KOB_SCHEDULE_REDIS_URL: 'redis://:hunter2@127.0.0.1:6379/0',
+    });
+    expect(config.schedule).toEqual({
+      timezone: 'UTC',
+      jitterMs: 0,
+      concurrency: 4,
+      shutdownTimeoutMs: 5000,
+      driver: { bullmq: { connection: { url: 'redis://:hunter2@127.0.0.1:6379/0' } } },
+    });
+    expect(validateModuleOptions({ ...config, schedule: config.schedule }).map((i) => i.path)).not.toContain(
+      'schedule.driver',
+    );
+    expect(buildKobConfig({ KOB_SCHEDULE_DRIVER: 'local' }).schedule).toEqual({ driver: 'local' });
+    const issues = issuesOf(() =>
+      buildKobConfig({ KOB_SCHEDULE_DRIVER: 'bullmq', KOB_SCHEDULE_CONCURRENCY: 'ten' }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(['KOB_SCHEDULE_CONCURRENCY', 'KOB_SCHEDULE_REDIS_URL']);
+    const secret = issuesOf(() =>
+      buildKobConfig({ KOB_SCHEDULE_DRIVER: 'bullmq', KOB_SCHEDULE_REDIS_URL: 'http://:hunter2@x' }),
+    );
+    expect(secret).toEqual([
+      { path: 'KOB_SCHEDULE_REDIS_URL', message: 'must be a redis:// or rediss:// URL' },
+    ]);
+    expect(issuesOf(() => buildKobConfig({ KOB_SCHEDULE_DRIVER: 'cron' })).map((i) => i.path)).toEqual([
+      'KOB_SCHEDULE_DRIVER',
+    ]);
+    expect(
+      issuesOf(() => buildKobConfig({ KOB_SCHEDULE_REDIS_URL: 'redis://127.0.0.1' })).map((i) => i.path),
+    ).toEqual(['KOB_SCHEDULE_REDIS_URL']);
+  });
+
   it('reads the key as a JWK, a one-key JWKS, a PEM with a kid, or a PEM with its chain', () => {
     expect(buildKobConfig({ KOB_KEY_FILE: join(dir, 'jwks.json') }).maskinporten.key).toEqual({ jwk });
     const { kid: _kid, ...withoutKid } = jwk;

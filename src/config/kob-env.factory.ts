@@ -38,7 +38,9 @@ type Issues = ValidationIssue[];
  * | `KOB_KEY_FILE`, `KOB_KEY_ID`, `KOB_CERTIFICATE_CHAIN_FILE` | `maskinporten.key` from a JWK/JWKS or PEM file |
  * | `KOB_CUSTOMERS_FILE` | `customers` (default `customers.json` in the config folder; the package's demo customers are not used for `prod`) |
  * | `KOB_STORE` | `store`: a sqlite path, `postgres://...` or `memory` |
- * | `KOB_SCHEDULE_ENABLED`, `KOB_SCHEDULE_CRON` | `schedule.enabled`, `schedule.cron` |
+ * | `KOB_SCHEDULE_ENABLED`, `KOB_SCHEDULE_CRON`, `KOB_SCHEDULE_TIMEZONE` | `schedule.enabled`, `schedule.cron`, `schedule.timezone` |
+ * | `KOB_SCHEDULE_JITTER_MS`, `KOB_SCHEDULE_CONCURRENCY`, `KOB_SCHEDULE_SHUTDOWN_TIMEOUT_MS` | `schedule.jitterMs`, `schedule.concurrency`, `schedule.shutdownTimeoutMs` |
+ * | `KOB_SCHEDULE_DRIVER`, `KOB_SCHEDULE_REDIS_URL` | `schedule.driver`: `local` (default) or `bullmq`, which needs the Redis URL (`redis://` or `rediss://`; never logged) |
  * | `KOB_HTTP_TIMEOUT_MS`, `KOB_HTTP_MAX_RETRIES`, `KOB_MAX_CONCURRENT_GLOBAL` | `http.*` |
  * | `KOB_ALTINN_SYSTEM_ID`, `KOB_ALTINN_REDIRECT_URL`, `KOB_ALTINN2_API_KEY` | `altinn.systemId`, `altinn.redirectUrl`, `altinn.altinn2ApiKey` |
  * | `KOB_JOURNAL` | `journalBuiltin` |
@@ -75,10 +77,7 @@ export function buildKobConfig(env: KobEnv = process.env): KravOgBetalingerModul
   const store = get('KOB_STORE');
   if (store) values.store = storeFromEnv(store);
 
-  const schedule: Record<string, unknown> = {};
-  const enabled = get('KOB_SCHEDULE_ENABLED');
-  if (enabled) schedule.enabled = parseBoolean(enabled, 'KOB_SCHEDULE_ENABLED', issues);
-  if (get('KOB_SCHEDULE_CRON')) schedule.cron = get('KOB_SCHEDULE_CRON');
+  const schedule = scheduleFromEnv(get, issues);
   if (Object.keys(schedule).length > 0) values.schedule = schedule;
 
   const http: Record<string, unknown> = {};
@@ -255,6 +254,44 @@ function readOptionalJson(file: string, issues: Issues): unknown {
   if (read.ok) return read.value;
   if (!read.missing) issues.push({ path: file, message: read.problem });
   return undefined;
+}
+
+const SCHEDULE_NUMBERS = [
+  ['KOB_SCHEDULE_JITTER_MS', 'jitterMs'],
+  ['KOB_SCHEDULE_CONCURRENCY', 'concurrency'],
+  ['KOB_SCHEDULE_SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs'],
+] as const;
+
+function scheduleFromEnv(get: Get, issues: Issues): Record<string, unknown> {
+  const schedule: Record<string, unknown> = {};
+  const enabled = get('KOB_SCHEDULE_ENABLED');
+  if (enabled) schedule.enabled = parseBoolean(enabled, 'KOB_SCHEDULE_ENABLED', issues);
+  if (get('KOB_SCHEDULE_CRON')) schedule.cron = get('KOB_SCHEDULE_CRON');
+  if (get('KOB_SCHEDULE_TIMEZONE')) schedule.timezone = get('KOB_SCHEDULE_TIMEZONE');
+  for (const [name, field] of SCHEDULE_NUMBERS) {
+    const text = get(name);
+    if (text) schedule[field] = parseWholeNumber(text, name, issues);
+  }
+  const driver = get('KOB_SCHEDULE_DRIVER');
+  const redisUrl = get('KOB_SCHEDULE_REDIS_URL');
+  if (driver === 'bullmq') {
+    if (!redisUrl) {
+      issues.push({ path: 'KOB_SCHEDULE_REDIS_URL', message: 'is required when KOB_SCHEDULE_DRIVER=bullmq' });
+    } else if (!/^rediss?:\/\/./.test(redisUrl)) {
+      // The URL may hold a password: the message never quotes it.
+      issues.push({ path: 'KOB_SCHEDULE_REDIS_URL', message: 'must be a redis:// or rediss:// URL' });
+    } else {
+      schedule.driver = { bullmq: { connection: { url: redisUrl } } };
+    }
+  } else if (driver !== undefined && driver !== 'local') {
+    issues.push({ path: 'KOB_SCHEDULE_DRIVER', message: 'must be local or bullmq' });
+  } else if (driver === 'local') {
+    schedule.driver = 'local';
+  }
+  if (redisUrl && driver !== 'bullmq') {
+    issues.push({ path: 'KOB_SCHEDULE_REDIS_URL', message: 'is only used with KOB_SCHEDULE_DRIVER=bullmq' });
+  }
+  return schedule;
 }
 
 function storeFromEnv(value: string): StoreOptions {

@@ -148,16 +148,51 @@ export type StoreOptions =
   | { kind: 'postgres'; connectionString: string; schema?: string }
   | { kind: 'memory' };
 
-/** @publicApi */
+/**
+ * Per-customer scheduled reconciliation. Off by default; the module's `CustomerRunner` works either way.
+ * @publicApi
+ */
 export interface ScheduleOptions {
+  /** Start the driver at bootstrap. Default false. */
   enabled?: boolean;
+  /** Default cron expression (5 or 6 fields); a customer's own `cron` overrides it. Default `0 6 * * *`. */
   cron?: string;
+  /** IANA time zone the cron expressions are read in. Default `Europe/Oslo`. */
   timezone?: string;
+  /** Each tick waits a random delay in [0, jitterMs) so customers do not all start at once. Default 60 000. */
   jitterMs?: number;
+  /** Reconciliations running at once in this process, across customers. Default 10. */
   concurrency?: number;
-  driver?:
-    | 'local'
-    | { bullmq: { connection: { host?: string; port?: number; url?: string; [k: string]: unknown } } };
+  /**
+   * On shutdown, how long to wait for running reconciliations before giving up on them (their store lock then
+   * expires on its own). Default 30 000.
+   */
+  shutdownTimeoutMs?: number;
+  /** `local` (cron in this process, the default) or BullMQ on Redis for several processes. */
+  driver?: ScheduleDriverOption;
+}
+
+/** @publicApi */
+export type ScheduleDriverOption = 'local' | { bullmq: BullmqDriverOptions };
+
+/**
+ * The BullMQ driver: a repeatable job per customer on a Redis queue, run by whichever process takes it. Needs the
+ * optional peers `bullmq` and `ioredis`.
+ * @publicApi
+ */
+export interface BullmqDriverOptions {
+  /** ioredis connection options (`host`, `port`, `url`, ...). The URL may carry a password: never logged. */
+  connection: { host?: string; port?: number; url?: string; [k: string]: unknown };
+  /** Redis key prefix of the queue (BullMQ's `prefix`). */
+  prefix?: string;
+  /** Queue name (no `:`). */
+  queueName?: string;
+  /** Attempts per run, the first included (1 to 100). */
+  attempts?: number;
+  /** Base delay of the exponential backoff between attempts, in ms. */
+  backoffMs?: number;
+  /** How many failed jobs to keep in Redis for inspection (0 removes them at once). */
+  keepFailed?: number;
 }
 
 /** @publicApi */

@@ -182,6 +182,25 @@ export class ScheduleSchema {
   @IsOptional() @IsTimeZone() timezone!: unknown;
   @IsOptional() @IntRange(0, 86_400_000) jitterMs!: unknown;
   @IsOptional() @IntRange(1, 1_000) concurrency!: unknown;
+  @IsOptional() @IntRange(0, 3_600_000) shutdownTimeoutMs!: unknown;
+}
+
+/** `schedule.driver.bullmq` without its connection, which has its own schema. @internal */
+export class BullmqDriverSchema {
+  @IsOptional() @IsNonEmptyString() prefix!: unknown;
+  @IsOptional()
+  @ValidateBy({
+    name: 'kobQueueName',
+    validator: {
+      // BullMQ refuses `:` in queue names (it separates the parts of its Redis keys).
+      validate: (value) => typeof value === 'string' && /^[^:\s]{1,100}$/.test(value),
+      defaultMessage: () => 'must be 1 to 100 characters without ":" or spaces',
+    },
+  })
+  queueName!: unknown;
+  @IsOptional() @IntRange(1, 100) attempts!: unknown;
+  @IsOptional() @IntRange(0, 86_400_000) backoffMs!: unknown;
+  @IsOptional() @IntRange(0, 1_000_000) keepFailed!: unknown;
 }
 
 /** @internal */

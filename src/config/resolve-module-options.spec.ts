@@ -63,6 +63,7 @@ describe('resolveModuleOptions', () => {
       timezone: 'Europe/Oslo',
       jitterMs: 60_000,
       concurrency: 10,
+      shutdownTimeoutMs: 30_000,
       driver: 'local',
     });
     expect(resolved.schedule).toEqual(KOB_DEFAULTS.schedule);
@@ -250,6 +251,51 @@ describe('resolveModuleOptions', () => {
         }),
       ),
     ).toEqual(['schedule.cron', 'schedule.timezone', 'schedule.concurrency', 'schedule.driver']);
+  });
+
+  it('checks the shutdown timeout and the BullMQ driver options, and copies them', () => {
+    const bullmq = {
+      connection: { host: '127.0.0.1', port: 6379 },
+      prefix: 'kob',
+      queueName: 'kob-runs',
+      attempts: 3,
+      backoffMs: 1_000,
+      keepFailed: 100,
+    };
+    const resolved = resolveModuleOptions(
+      options({ schedule: { shutdownTimeoutMs: 0, driver: { bullmq } } }),
+    );
+    expect(resolved.schedule).toMatchObject({ shutdownTimeoutMs: 0, driver: { bullmq } });
+    expect(resolved.schedule.driver).not.toBe(bullmq);
+    bullmq.connection.port = 1;
+    expect(resolved.schedule.driver).toMatchObject({ bullmq: { connection: { port: 6379 } } });
+    expect(
+      pathsOf(
+        options({
+          schedule: {
+            shutdownTimeoutMs: -1,
+            driver: {
+              bullmq: {
+                connection: { port: 0 },
+                prefix: '',
+                queueName: 'a:b',
+                attempts: 0,
+                backoffMs: 1.5,
+                keepFailed: -1,
+              },
+            },
+          },
+        }),
+      ),
+    ).toEqual([
+      'schedule.shutdownTimeoutMs',
+      'schedule.driver.bullmq.connection.port',
+      'schedule.driver.bullmq.prefix',
+      'schedule.driver.bullmq.queueName',
+      'schedule.driver.bullmq.attempts',
+      'schedule.driver.bullmq.backoffMs',
+      'schedule.driver.bullmq.keepFailed',
+    ]);
   });
 
   it('lists every bad field in one ConfigurationError, by full path', () => {

@@ -1,5 +1,10 @@
 import { ConfigurationError, type ValidationIssue } from '../errors/kob.error.js';
-import type { CustomerConfig, CustomerSource, StoreOptions } from './module-options.interface.js';
+import type {
+  CustomerConfig,
+  CustomerSource,
+  ScheduleDriverOption,
+  StoreOptions,
+} from './module-options.interface.js';
 import type {
   KravOgBetalingerModuleInput,
   ResolvedAltinnOptions,
@@ -14,6 +19,7 @@ import {
   AltinnSchema,
   BuiltinJournalSchema,
   BullmqConnectionSchema,
+  BullmqDriverSchema,
   EnvironmentEndpointsSchema,
   HttpSchema,
   JwkKeySchema,
@@ -50,6 +56,7 @@ export const KOB_DEFAULTS = Object.freeze({
     timezone: 'Europe/Oslo',
     jitterMs: 60_000,
     concurrency: 10,
+    shutdownTimeoutMs: 30_000,
     driver: 'local',
   } as const),
   altinn: Object.freeze({
@@ -107,7 +114,8 @@ export function resolveModuleOptions(raw: KravOgBetalingerModuleInput): Resolved
     timezone: schedule?.timezone ?? KOB_DEFAULTS.schedule.timezone,
     jitterMs: schedule?.jitterMs ?? KOB_DEFAULTS.schedule.jitterMs,
     concurrency: schedule?.concurrency ?? KOB_DEFAULTS.schedule.concurrency,
-    driver: schedule?.driver ?? KOB_DEFAULTS.schedule.driver,
+    shutdownTimeoutMs: schedule?.shutdownTimeoutMs ?? KOB_DEFAULTS.schedule.shutdownTimeoutMs,
+    driver: resolveDriver(schedule?.driver),
   };
   const { altinn } = raw;
   const resolvedAltinn: ResolvedAltinnOptions = {
@@ -251,9 +259,22 @@ function driverIssues(view: unknown): ValidationIssue[] {
   }
   const connection = bullmq.connection;
   const shape = requireObject(connection, 'schedule.driver.bullmq.connection');
-  return shape.length > 0
-    ? shape
-    : checkSchema(BullmqConnectionSchema, connection, 'schedule.driver.bullmq.connection');
+  return [
+    ...(shape.length > 0
+      ? shape
+      : checkSchema(BullmqConnectionSchema, connection, 'schedule.driver.bullmq.connection')),
+    ...checkSchema(BullmqDriverSchema, bullmq, 'schedule.driver.bullmq'),
+  ];
+}
+
+/**
+ * The driver option with the BullMQ part copied, so later changes by the host do not leak in. The connection is
+ * a shallow copy and stays unfrozen: ioredis and BullMQ may add to the options they are given.
+ */
+function resolveDriver(driver: ScheduleDriverOption | undefined): ScheduleDriverOption {
+  if (driver === undefined || driver === 'local') return KOB_DEFAULTS.schedule.driver;
+  const { connection, ...rest } = driver.bullmq;
+  return Object.freeze({ bullmq: Object.freeze({ ...rest, connection: { ...connection } }) });
 }
 
 // Single-field holders so reference-typed options go through the same class-validator path as the rest.

@@ -10,6 +10,7 @@ import type {
   CustomerSource,
   KravOgBetalingerModuleOptions,
   MaskinportenKey,
+  ScheduleDriverOption,
   StoreOptions,
 } from './module-options.interface.js';
 
@@ -65,9 +66,9 @@ export interface ResolvedScheduleOptions {
   timezone: string;
   jitterMs: number;
   concurrency: number;
-  driver:
-    | 'local'
-    | { bullmq: { connection: { host?: string; port?: number; url?: string; [k: string]: unknown } } };
+  shutdownTimeoutMs: number;
+  /** The BullMQ options exactly as given (validated); their defaults belong to the driver. */
+  driver: ScheduleDriverOption;
 }
 
 /**

@@ -53,7 +53,7 @@ describe('kob demo and the operator commands', () => {
     expect(two.exitCode).toBe(0);
     expect(two.rows.reduce((n, r) => n + r.entriesPosted, 0)).toBe(0);
     expect(second.lines.join('\n')).toContain('Nothing new to post: 0 entries posted');
-  });
+  }, 60_000);
 
   it('runs one customer dry, backfills without posting twice, and shows status from the store', async () => {
     const dry = collect();
@@ -80,7 +80,7 @@ describe('kob demo and the operator commands', () => {
     expect(row.access).toBe('active');
     expect(row.runs[0]).toMatchObject({ status: 'ok', dryRun: false });
     expect(row.runs.some((r) => r.dryRun)).toBe(true);
-  });
+  }, 60_000);
 
   it('rejects an unknown customer without echoing a person number', async () => {
     const log = collect();
@@ -94,5 +94,5 @@ describe('kob demo and the operator commands', () => {
         dryRun: true,
       }),
     ).rejects.toThrow(/No customer \*+12345/);
-  });
+  }, 60_000);
 });
