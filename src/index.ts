@@ -353,6 +353,7 @@ export {
 export { CustomerRunner, RunnerShuttingDownError } from './scheduling/customer-runner.js';
 export type {
   RunTrigger,
+  RunListener,
   Reconciler,
   CustomerRunOptions,
   CustomerRunStatus,

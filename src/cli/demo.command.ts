@@ -80,7 +80,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const exitCode = problems === 0 && journalsOk ? 0 : 1;
     if (options.watchCron) {
       log(`\nWatching: reconciling every customer on "${options.watchCron}" (Ctrl-C to stop).`);
+      const orgOf = new Map(host.customers.map((c) => [c.id, c.organisasjonsnummer]));
+      const unsubscribe = host.runner.onRunFinished((status, report) => {
+        const org = orgOf.get(status.customerId) ?? status.customerId;
+        const what = report
+          ? `${report.status}, ${report.entries.posted} posted${report.reason ? ` (${report.reason})` : ''}`
+          : `error (${status.lastReason ?? 'unknown'})`;
+        log(`${status.lastFinishedAt ?? ''} ${org} ${what}`);
+      });
       await (options.stopSignal ?? new Promise<void>(() => undefined));
+      unsubscribe();
       log('Stopping: letting running reconciliations finish.');
     }
     return { rows, journalsOk, exitCode };

@@ -48,6 +48,33 @@ class GatedReconciler implements Reconciler {
 const clock = { now: () => Date.parse('2026-03-02T06:00:00Z') };
 
 describe('CustomerRunner', () => {
+  it('tells listeners about every finished run, also when the run threw, and lets them unsubscribe', async () => {
+    const calls: [string, string | undefined, boolean, string | undefined][] = [];
+    const runner = new CustomerRunner(
+      {
+        reconcile: async (id) => {
+          if (id === 'boom') throw new Error('store down');
+          return report(id, 'ok');
+        },
+      },
+      { concurrency: 2, clock },
+    );
+    const stop = runner.onRunFinished((status, r) =>
+      calls.push([status.customerId, status.lastStatus, status.running, r?.status]),
+    );
+    runner.onRunFinished(() => {
+      throw new Error('a broken listener does not change the outcome');
+    });
+    await expect(runner.run('a')).resolves.toMatchObject({ status: 'ok' });
+    await expect(runner.run('boom')).rejects.toThrow('store down');
+    stop();
+    await runner.run('b');
+    expect(calls).toEqual([
+      ['a', 'ok', false, 'ok'],
+      ['boom', 'error', false, undefined],
+    ]);
+  });
+
   it('never runs more than `concurrency` reconciliations at once, and serves the rest in order', async () => {
     const reconciler = new GatedReconciler();
     const runner = new CustomerRunner(reconciler, { concurrency: 2, clock });

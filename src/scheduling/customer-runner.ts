@@ -39,6 +39,9 @@ export interface CustomerRunStatus {
   runs: number;
 }
 
+/** Told after every run; see {@link CustomerRunner.onRunFinished}. @publicApi */
+export type RunListener = (status: CustomerRunStatus, report?: ReconciliationReport) => void;
+
 /** The runner is shutting down and takes no new runs. @publicApi */
 export class RunnerShuttingDownError extends KobError {
   constructor(readonly customerId: string) {
@@ -75,6 +78,7 @@ export class CustomerRunner {
   /** Accepted runs (queued or running) and their customer. */
   private readonly inFlight = new Map<Promise<unknown>, string>();
   private readonly inFlightById = new Map<string, number>();
+  private readonly listeners = new Set<RunListener>();
   private closing = false;
   /** Set when a drain timed out: runs still waiting for a slot give up instead of starting. */
   private abandoning = false;
@@ -168,6 +172,25 @@ export class CustomerRunner {
     return { finished: settled.size, abandoned: abandonedCustomerIds.length, abandonedCustomerIds };
   }
 
+  /**
+   * Calls `listener` after every run (scheduled or not) with the customer's status and the report (absent when
+   * the run threw). A listener that throws is ignored. Returns the function that unsubscribes it.
+   */
+  onRunFinished(listener: RunListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private notify(status: CustomerRunStatus, report?: ReconciliationReport): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ ...status }, report);
+      } catch {
+        // A listener is an observer: it never changes the run's outcome.
+      }
+    }
+  }
+
   private async runNow(customerId: string, options: CustomerRunOptions): Promise<ReconciliationReport> {
     const status = this.statusById.get(customerId) ?? {
       customerId,
@@ -183,12 +206,14 @@ export class CustomerRunner {
       const { trigger: _trigger, ...reconcileOptions } = options;
       const report = await this.reconciler.reconcile(customerId, reconcileOptions);
       this.record(status, report.status, report.reason);
+      status.running = false;
+      this.notify(status, report);
       return report;
     } catch (error) {
       this.record(status, 'error', error instanceof Error ? error.message : 'unknown error');
-      throw error;
-    } finally {
       status.running = false;
+      this.notify(status);
+      throw error;
     }
   }
 
