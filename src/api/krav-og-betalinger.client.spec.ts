@@ -268,6 +268,20 @@ describe('KravOgBetalingerClient', () => {
     expect(new Set(result.claims.map((c) => `${c.partyId}|${c.claimId}`)).size).toBe(result.claims.length);
   });
 
+  it('keeps claims that share an id but belong to different parties', async () => {
+    const { pool, client } = setup();
+    const body = JSON.parse(fixture('krav.json'));
+    const twin = { ...body.krav[0], partIdentifikator: '999999999' };
+    body.krav = [body.krav[0], twin];
+    pool.intercept({ path: path('/v1/regnskapssystem/212201782/krav') }).reply(200, JSON.stringify(body));
+    const result = await client.claims(systemUserCustomer, { from: '2023-01-01', to: '2023-09-01' });
+    expect(result.claims.map((c) => c.claimId)).toEqual([twin.kravidentifikator, twin.kravidentifikator]);
+    expect(result.claims.map((c) => c.partyId)).toEqual([
+      body.krav[0].partIdentifikator ?? '212201782',
+      '999999999',
+    ]);
+  });
+
   it('refuses a per-party cap above Skatteetaten’s limit of 5', () => {
     expect(
       () =>

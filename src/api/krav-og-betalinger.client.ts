@@ -112,59 +112,73 @@ export class KravOgBetalingerClient {
 
   /** All claims in a period (`krav`); periods over a year are fetched in yearly windows and merged. */
   async claims(customer: KobApiCustomer, period: Required<Period>): Promise<ClaimsInPeriod> {
-    const parts = await this.windowed(customer, 'krav', period, readClaims);
-    return {
-      partyId: customer.organisasjonsnummer,
-      shielded: parts.some((p) => p.shielded),
+    const { shielded, items } = await this.inPeriod(
+      customer,
+      'krav',
       period,
-      claims: dedupe(
-        parts.flatMap((p) => p.claims),
-        (c) => `${c.partyId}|${c.claimId}`,
-      ),
-    };
+      readClaims,
+      (r) => r.claims,
+      (c) => c.claimId,
+      (c) => `${c.partyId}|${c.claimId}`,
+    );
+    return { partyId: customer.organisasjonsnummer, shielded, period, claims: items };
   }
 
   /** All payments in a period (`innbetalinger`). */
   async payments(customer: KobApiCustomer, period: Required<Period>): Promise<PaymentsInPeriod> {
-    const parts = await this.windowed(customer, 'innbetalinger', period, readPayments);
-    return {
-      partyId: customer.organisasjonsnummer,
-      shielded: parts.some((p) => p.shielded),
+    const { shielded, items } = await this.inPeriod(
+      customer,
+      'innbetalinger',
       period,
-      payments: dedupe(
-        parts.flatMap((p) => p.payments),
-        (p) => `${p.partyId}|${p.paymentId}`,
-      ),
-    };
+      readPayments,
+      (r) => r.payments,
+      (p) => p.paymentId,
+      (p) => `${p.partyId}|${p.paymentId}`,
+    );
+    return { partyId: customer.organisasjonsnummer, shielded, period, payments: items };
   }
 
   /** All payouts in a period (`utbetalinger`). */
   async payouts(customer: KobApiCustomer, period: Required<Period>): Promise<PayoutsInPeriod> {
-    const parts = await this.windowed(customer, 'utbetalinger', period, readPayouts);
-    return {
-      partyId: customer.organisasjonsnummer,
-      shielded: parts.some((p) => p.shielded),
+    const { shielded, items } = await this.inPeriod(
+      customer,
+      'utbetalinger',
       period,
-      payouts: dedupe(
-        parts.flatMap((p) => p.payouts),
-        (p) => `${p.partyId}|${p.payoutId}`,
-      ),
-    };
+      readPayouts,
+      (r) => r.payouts,
+      (p) => p.payoutId,
+      (p) => `${p.partyId}|${p.payoutId}`,
+    );
+    return { partyId: customer.organisasjonsnummer, shielded, period, payouts: items };
   }
 
-  private async windowed<T extends { shielded: boolean }>(
+  /**
+   * The shape the three period endpoints share: fetch each yearly window, read it, and merge the windows'
+   * lists (an item on a window boundary may come twice: the first copy is kept, by `key`, which extends
+   * `id`). Shielded when any window is.
+   */
+  private async inPeriod<R extends { shielded: boolean }, T>(
     customer: KobApiCustomer,
     endpoint: Exclude<KobEndpoint, 'aapnekrav'>,
     period: Required<Period>,
-    reader: (body: string) => T,
-  ): Promise<T[]> {
+    reader: (body: string) => R,
+    itemsOf: (response: R) => T[],
+    id: (item: T) => string,
+    key: (item: T) => string,
+  ): Promise<{ shielded: boolean; items: T[] }> {
     const windows = splitIntoYearWindows(period);
     const bodies = await Promise.all(
       windows.map((w) => this.call(customer, endpoint, { fraOgMed: w.from, tilOgMed: w.to })),
     );
-    return bodies.flatMap((body) =>
-      body === undefined ? [] : [this.read(customer, endpoint, body, reader)],
-    );
+    let shielded = false;
+    const lists: T[][] = [];
+    for (const body of bodies) {
+      if (body === undefined) continue;
+      const response = this.read(customer, endpoint, body, reader);
+      shielded ||= response.shielded;
+      lists.push(itemsOf(response));
+    }
+    return { shielded, items: dedupe(lists.length === 1 ? lists[0] : lists.flat(), id, key) };
   }
 
   private read<T>(
@@ -367,10 +381,18 @@ export function subjectFor(customer: KobApiCustomer): TokenSubject {
   }
 }
 
-function dedupe<T>(items: T[], key: (item: T) => string): T[] {
+/** `items` without repeats by `key`, first copy kept. `key` must extend `id` (equal keys, equal ids). */
+function dedupe<T>(items: T[], id: (item: T) => string, key: (item: T) => string): T[] {
+  // Usually no id repeats at all: prove that with the ids alone before building a composite key per item.
+  const ids = new Set<string>();
+  for (const item of items) ids.add(id(item));
+  if (ids.size === items.length) return items;
   const seen = new Map<string, T>();
-  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
-  return [...seen.values()];
+  for (const item of items) {
+    const k = key(item);
+    if (!seen.has(k)) seen.set(k, item);
+  }
+  return seen.size === items.length ? items : [...seen.values()];
 }
 
 const NETWORK_CODES = new Set([

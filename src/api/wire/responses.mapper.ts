@@ -8,6 +8,7 @@ import type {
 } from '../../domain/responses.model.js';
 import { claim } from './claim.mapper.js';
 import { groupTotals, period, totals } from './common.mapper.js';
+import { fastClaims, fastOpenClaims, fastPayments, fastPayouts } from './fast-path.js';
 import { parseLosslessJson } from './lossless-json.js';
 import type { LosslessJson } from './lossless-json.js';
 import { payment } from './payment.mapper.js';
@@ -94,27 +95,39 @@ const utbetalinger = map(
 );
 
 /**
+ * The declarative document readers by schema name, without the fast path: the reference the fast path is
+ * checked against (fast-path.spec.ts). Not part of the public API.
+ * @internal
+ */
+export const declarativeReaders = {
+  AapneKrav: aapneKrav,
+  AlleKrav: alleKrav,
+  Innbetalinger: innbetalinger,
+  Utbetalinger: utbetalinger,
+} as const;
+
+/**
  * Reads an already parsed `aapnekrav` body. Throws {@link PayloadValidationError} (schema `AapneKrav`)
  * listing every missing or wrong field by JSON path.
  * @publicApi
  */
 export function readOpenClaimsFromJson(json: LosslessJson): OpenClaims {
-  return readDocument('AapneKrav', json, aapneKrav);
+  return readDocument('AapneKrav', json, aapneKrav, fastOpenClaims);
 }
 
 /** Reads an already parsed `krav` body (schema `AlleKrav`). @publicApi */
 export function readClaimsFromJson(json: LosslessJson): ClaimsInPeriod {
-  return readDocument('AlleKrav', json, alleKrav);
+  return readDocument('AlleKrav', json, alleKrav, fastClaims);
 }
 
 /** Reads an already parsed `innbetalinger` body (schema `Innbetalinger`). @publicApi */
 export function readPaymentsFromJson(json: LosslessJson): PaymentsInPeriod {
-  return readDocument('Innbetalinger', json, innbetalinger);
+  return readDocument('Innbetalinger', json, innbetalinger, fastPayments);
 }
 
 /** Reads an already parsed `utbetalinger` body (schema `Utbetalinger`). @publicApi */
 export function readPayoutsFromJson(json: LosslessJson): PayoutsInPeriod {
-  return readDocument('Utbetalinger', json, utbetalinger);
+  return readDocument('Utbetalinger', json, utbetalinger, fastPayouts);
 }
 
 /**

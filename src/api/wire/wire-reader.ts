@@ -98,10 +98,29 @@ export function isJsonObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Runs `reader` over a whole document. Throws a {@link PayloadValidationError} naming `schema` and listing
- * every issue if anything is missing or wrong.
+ * Thrown by a fast-path reader (fast-path.ts) when a body leaves its narrow road: {@link readDocument} then
+ * runs the declarative reader, which reports the issues.
  */
-export function readDocument<T>(schema: string, json: LosslessJson, reader: Reader<T>): T {
+export class FastPathMiss extends Error {}
+
+/**
+ * Runs `reader` over a whole document. Throws a {@link PayloadValidationError} naming `schema` and listing
+ * every issue if anything is missing or wrong. `fast`, when given, is tried first (see fast-path.ts): it
+ * either returns what `reader` would return or throws a {@link FastPathMiss}, and then `reader` runs.
+ */
+export function readDocument<T>(
+  schema: string,
+  json: LosslessJson,
+  reader: Reader<T>,
+  fast?: (json: LosslessJson) => T,
+): T {
+  if (fast !== undefined) {
+    try {
+      return fast(json);
+    } catch (e) {
+      if (!(e instanceof FastPathMiss)) throw e;
+    }
+  }
   const ctx = new ReadContext(json);
   const value = json.value;
   let result: T | undefined;
@@ -254,11 +273,11 @@ function reasonOf(e: InvalidAmountError | InvalidDateError): string {
 }
 
 /**
- * The common case of {@link parseOre} without a regular expression: `-?(0|[1-9]\d*)(\.\d{1,2})?` with at most
+ * Exported for the fast path (fast-path.ts). The common case of {@link parseOre} without a regular expression: `-?(0|[1-9]\d*)(\.\d{1,2})?` with at most
  * 13 digits before the point (at most 15 digits of øre, always a safe integer). Anything else returns
  * undefined and goes through `parseOre`, which also produces the error message.
  */
-function fastOre(t: string): Ore | undefined {
+export function fastOre(t: string): Ore | undefined {
   const n = t.length;
   let i = 0;
   let negative = false;
