@@ -59,6 +59,8 @@ export interface ChildTask {
   /** Claims of the JIT warm-up data set (0: none). */
   warmupClaims: number;
   seed: number;
+  /** Generate the facts with shared strings (see ReconcileDataOptions.shareStrings), for 10^6. */
+  shareStrings?: boolean;
   /** Write a V8 CPU profile of the first run into this folder (slows the run; off by default). */
   cpuProfileDir?: string;
 }
@@ -312,7 +314,11 @@ async function main(task: ChildTask): Promise<ChildResult> {
   fullGc();
   const heapBeforeData = process.memoryUsage().heapUsed;
   const g0 = performance.now();
-  let data: ReconcileData | undefined = generateReconcileData({ claims: task.claims, seed: task.seed });
+  let data: ReconcileData | undefined = generateReconcileData({
+    claims: task.claims,
+    seed: task.seed,
+    shareStrings: task.shareStrings === true,
+  });
   const generateMs = performance.now() - g0;
   progress(`generated ${task.claims} claims in ${generateMs.toFixed(0)} ms`);
 

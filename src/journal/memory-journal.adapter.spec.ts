@@ -82,6 +82,22 @@ describe('MemoryJournalAdapter', () => {
     expect(journal.entries('acme')[0].lines[0].debit).toBe(100);
   });
 
+  it('keeps a deep-frozen entry without copying it, and still hands out copies that can be changed', async () => {
+    const journal = new MemoryJournalAdapter();
+    const entry = move('f', '1579', '1920', 100);
+    for (const line of entry.lines) Object.freeze(line);
+    Object.freeze(entry.lines);
+    Object.freeze(entry.source.ids);
+    Object.freeze(entry.source);
+    Object.freeze(entry);
+    await journal.postEntries(acme, [entry, move('g', '1579', '1920', 5, '2024-03-16')]);
+    const read = journal.entries('acme');
+    expect(read).toEqual([entry, move('g', '1579', '1920', 5, '2024-03-16')]);
+    expect(Object.isFrozen(read[0].lines[0])).toBe(false);
+    read[0].lines[0].debit = 2;
+    expect(journal.balances('acme')).toEqual({ '1579': 105, '1920': -105 });
+  });
+
   describe('injected failures', () => {
     it('failNext: the next calls throw before writing, then calls succeed again', async () => {
       const journal = new MemoryJournalAdapter().failNext(2);

@@ -60,15 +60,51 @@ interface CustomerLedger {
   bank: BankTransaction[];
 }
 
+/**
+ * A deep copy, as `structuredClone` makes it, of the plain data the adapter keeps (objects, arrays, primitives):
+ * copied member by member, which is several times faster than the serialising `structuredClone` and matters at
+ * hundreds of thousands of entries per call. Anything else (a class instance, a Date, a Map) goes through
+ * `structuredClone`.
+ */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = clone(value[i] as unknown);
+    return out as T;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue; // structuredClone copies own members only
+    if (key === '__proto__') return structuredClone(value); // an own member of that name: leave it to the real one
+    out[key] = clone(record[key]);
+  }
+  return out as T;
+}
+
+/** True for a primitive, or a frozen object or array whose members are all deep-frozen. */
+function isDeepFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isDeepFrozen(value[i])) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  // for-in walks the enumeration cache without allocating a key array (Object.keys would, per object).
+  for (const key in record) if (Object.hasOwn(record, key) && !isDeepFrozen(record[key])) return false;
+  return true;
 }
 
 /**
  * A journal held in memory, per customer: for tests and the sandbox demo. Behaves like the file adapters
  * (validates the whole batch first, idempotent on `idempotencyKey`) and adds what tests need: read access to the
  * posted entries and balances, seeded bank transactions for ledger matching, and injectable failures that
- * simulate a host ledger crashing before, during or after a call.
+ * simulate a host ledger crashing before, during or after a call. Posted entries are copied (a deep-frozen one
+ * is kept as it is: it cannot change), and so is everything read back.
  * @publicApi
  */
 export class MemoryJournalAdapter implements JournalAdapter {
@@ -111,7 +147,8 @@ export class MemoryJournalAdapter implements JournalAdapter {
       }
       if (plan?.kind === 'after' && written >= plan.entries) break;
       ledger.keys.add(entry.idempotencyKey);
-      ledger.entries.push(clone(entry));
+      // An entry frozen all the way down (as the reconciliation makes them) cannot change: kept as it is.
+      ledger.entries.push(isDeepFrozen(entry) ? entry : clone(entry));
       written++;
       this.sequence++;
       results.push({

@@ -4,7 +4,7 @@ import { absOre, sumOre, type Ore } from '../domain/money.js';
 import type { JournalEntry } from '../journal/journal-adapter.interface.js';
 import type { DesiredEntry } from './posting/posting-rules.js';
 import type { ReconciliationSnapshot } from './posting/snapshot.js';
-import { entryTouches } from './posting/entry-touches.js';
+import { addEntryTouches } from './posting/entry-touches.js';
 
 /** One zero-tolerance check of the mirrored books against Skatteetaten's figures. @publicApi */
 export interface AssertionResult {
@@ -29,6 +29,15 @@ export function effectiveEntries(posted: readonly JournalEntry[]): JournalEntry[
   return posted.filter((e) => e.reverses === undefined && !reversed.has(e.idempotencyKey));
 }
 
+/** What {@link checkMirror} compares. @publicApi */
+export interface MirrorInput {
+  snapshot: ReconciliationSnapshot;
+  customer: Pick<CustomerConfig, 'bookingStartDate' | 'hostBooksBankLines'>;
+  clearingAccount: string;
+  desired: readonly DesiredEntry[];
+  posted: readonly JournalEntry[];
+}
+
 /**
  * Checks, to the øre, that what we posted mirrors Skatteetaten's account:
  * - every instalment in the snapshot: original, minus the reductions dated before the booking start (not ours
@@ -39,38 +48,60 @@ export function effectiveEntries(posted: readonly JournalEntry[]): JournalEntry[
  *   in-scope payments Skatteetaten lists as unplaced.
  * @publicApi
  */
-export function checkMirror(input: {
-  snapshot: ReconciliationSnapshot;
-  customer: Pick<CustomerConfig, 'bookingStartDate' | 'hostBooksBankLines'>;
-  clearingAccount: string;
-  desired: readonly DesiredEntry[];
-  posted: readonly JournalEntry[];
-}): AssertionResult[] {
+export function checkMirror(input: MirrorInput): AssertionResult[] {
+  const results: AssertionResult[] = [];
+  visitMirrorChecks(input, (name, subject, expected, actual) =>
+    results.push(result(name, subject, expected, actual)),
+  );
+  return results;
+}
+
+/** {@link checkMirror} reduced to what a run reports: how many checks, the failures, the clearing check. @internal */
+export interface MirrorSummary {
+  checked: number;
+  failures: AssertionResult[];
+  clearing?: AssertionResult;
+}
+
+/**
+ * The same checks as {@link checkMirror}, in the same order, keeping only the failures and the clearing check
+ * (a run checks hundreds of thousands of instalments; the passing ones need no objects).
+ * @internal
+ */
+export function summariseMirror(input: MirrorInput): MirrorSummary {
+  const summary: MirrorSummary = { checked: 0, failures: [] };
+  visitMirrorChecks(input, (name, subject, expected, actual) => {
+    summary.checked++;
+    const ok = actual - expected === 0;
+    if (ok && name !== 'clearing-balance') return;
+    const r = result(name, subject, expected, actual);
+    if (!ok) summary.failures.push(r);
+    if (name === 'clearing-balance' && summary.clearing === undefined) summary.clearing = r;
+  });
+  return summary;
+}
+
+type CheckVisitor = (name: AssertionResult['name'], subject: string, expected: Ore, actual: Ore) => void;
+
+function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
   const { snapshot, customer, desired, clearingAccount } = input;
   const effective = effectiveEntries(input.posted);
   const reducedByUs = new Map<string, Ore>();
   const paymentUse = new Map<string, Ore>();
-  for (const entry of effective) {
-    const touches = entryTouches(entry);
-    for (const t of touches.instalments)
-      reducedByUs.set(t.instalmentId, (reducedByUs.get(t.instalmentId) ?? 0) + t.amount);
-    for (const t of touches.payments)
-      paymentUse.set(t.paymentId, (paymentUse.get(t.paymentId) ?? 0) + t.amount);
-  }
+  for (const entry of effective) addEntryTouches(entry, reducedByUs, paymentUse);
   const reducedBefore = new Map<string, Ore>();
   for (const d of desired) {
     if (d.inScope) continue;
-    for (const t of entryTouches(d).instalments) {
-      reducedBefore.set(t.instalmentId, (reducedBefore.get(t.instalmentId) ?? 0) + t.amount);
-    }
+    addEntryTouches(d, reducedBefore);
   }
 
   // A set-off dated before the booking start whose other side was not fetched has no desired entry to carry it:
   // count it from the instalment itself.
   const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
-  const setOffPairs = new Set(
-    desired.filter((d) => d.source.kind === 'set-off').map((d) => pairKey(d.source.ids[0], d.source.ids[1])),
-  );
+  const setOffPairs = new Set<string>();
+  for (const d of desired) {
+    if (d.source.kind === 'set-off') setOffPairs.add(pairKey(d.source.ids[0], d.source.ids[1]));
+  }
   for (const claim of snapshot.claims) {
     for (const inst of claim.instalments) {
       for (const p of inst.placements) {
@@ -82,7 +113,6 @@ export function checkMirror(input: {
     }
   }
 
-  const results: AssertionResult[] = [];
   for (const claim of snapshot.claims) {
     for (const inst of claim.instalments) {
       const reductions =
@@ -90,7 +120,7 @@ export function checkMirror(input: {
       // Reductions move an instalment toward zero: down for a debt, up for a credit.
       const actual =
         inst.originalAmount < 0 ? inst.originalAmount + reductions : inst.originalAmount - reductions;
-      results.push(result('instalment-remaining', inst.instalmentId, inst.remainingAmount, actual));
+      visit('instalment-remaining', inst.instalmentId, inst.remainingAmount, actual);
     }
   }
 
@@ -98,7 +128,7 @@ export function checkMirror(input: {
   for (const payment of snapshot.payments) {
     if (payment.unplacedAmount === undefined || !inScope(payment.paymentDate)) continue;
     const actual = payment.amount - (paymentUse.get(payment.paymentId) ?? 0);
-    results.push(result('payment-unplaced', payment.paymentId, payment.unplacedAmount, actual));
+    visit('payment-unplaced', payment.paymentId, payment.unplacedAmount, actual);
   }
 
   if (!customer.hostBooksBankLines && snapshot.openClaims) {
@@ -107,11 +137,8 @@ export function checkMirror(input: {
         .filter((p) => inScope(p.paymentDate))
         .map((p) => absOre(p.unplacedAmount ?? 0)),
     );
-    results.push(
-      result('clearing-balance', clearingAccount, expected, clearingBalance(effective, clearingAccount)),
-    );
+    visit('clearing-balance', clearingAccount, expected, clearingBalance(effective, clearingAccount));
   }
-  return results;
 }
 
 /** Debit-positive balance of one account over the given entries. @internal */

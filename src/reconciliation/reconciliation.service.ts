@@ -7,7 +7,12 @@ import { addDays, assertIsoDate, compareIsoDate, maxDate, todayInTimeZone } from
 import type { IsoDate } from '../domain/common.model.js';
 import { absOre, sumOre } from '../domain/money.js';
 import { KobError } from '../errors/kob.error.js';
-import type { CustomerRef, JournalAdapter, JournalEntry } from '../journal/journal-adapter.interface.js';
+import type {
+  CustomerRef,
+  JournalAdapter,
+  JournalEntry,
+  PostResult,
+} from '../journal/journal-adapter.interface.js';
 import type { MatchRecord, StateStore } from '../store/state-store.interface.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { FactSource } from './fact-source.js';
@@ -19,7 +24,7 @@ import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
 import { planPostings, type LatestVersion } from './posting/entry-diff.js';
 import { entriesForSnapshot, snapshotParents } from './posting/posting-rules.js';
 import { buildSnapshot } from './posting/snapshot.js';
-import { checkMirror, type AssertionResult } from './reconciliation-assertions.js';
+import { summariseMirror, type AssertionResult, type MirrorInput } from './reconciliation-assertions.js';
 import type { ReconciliationReport } from './reconciliation-report.js';
 
 /** Decides whether a customer's access is valid now; `AccessStatusService` is one. @publicApi */
@@ -187,7 +192,8 @@ export class ReconciliationService {
     const accounts = mergeAccounts(this.options.accounts, customer.accounts);
     // Claims seen in earlier runs, so an interest claim whose principal left the fetch window keeps its account.
     const directory = claimDirectory(snapshot.claims);
-    const knownClaims = new Map([...(await this.knownClaims(customer.id)), ...directory]);
+    const knownClaims = await this.knownClaims(customer.id);
+    for (const [id, ref] of directory) knownClaims.set(id, ref);
     const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
     report.postingIssues = rules.issues;
     const posted = (await store.postedEntries(customer.id)).map((o) => o.entry);
@@ -217,19 +223,13 @@ export class ReconciliationService {
 
     // The outbox is written before the journal is called; a crash from here on is repaired by the next run.
     if (plan.toPost.length > 0) {
-      await store.applyBatch(customer.id, {
-        outbox: plan.toPost.map((p) => ({
-          entry: p.entry,
-          contentHash: p.contentHash,
-          baseKey: p.baseKey,
-          version: p.version,
-        })),
-      });
+      // A planned posting carries the fields of an outbox entry (entry, contentHash, baseKey, version).
+      await store.applyBatch(customer.id, { outbox: plan.toPost });
     }
     // In outbox order: what was pending before this run, then this run's plan (no key is in both: planning
     // counted the pending ones as posted).
     const entries = [...earlierPending, ...plan.toPost.map((p) => p.entry)];
-    const confirmed: JournalEntry[] = [];
+    let confirmed: readonly JournalEntry[] = [];
     if (entries.length > 0) {
       try {
         const results = await journal.postEntries(ref, entries);
@@ -237,11 +237,23 @@ export class ReconciliationService {
           customer.id,
           results.map((r) => ({ key: r.idempotencyKey, ref: r.ref, duplicate: r.status === 'duplicate' })),
         );
-        report.entries.posted = results.filter((r) => r.status === 'posted').length;
-        report.entries.duplicate = results.filter((r) => r.status === 'duplicate').length;
-        report.entries.postedKeys = results.map((r) => r.idempotencyKey);
-        const keys = new Set(report.entries.postedKeys);
-        for (const e of entries) if (keys.has(e.idempotencyKey)) confirmed.push(e);
+        const postedKeys: string[] = new Array(results.length);
+        let postedCount = 0;
+        let duplicates = 0;
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i];
+          if (r.status === 'posted') postedCount++;
+          else if (r.status === 'duplicate') duplicates++;
+          postedKeys[i] = r.idempotencyKey;
+        }
+        report.entries.posted = postedCount;
+        report.entries.duplicate = duplicates;
+        report.entries.postedKeys = postedKeys;
+        if (answersInOrder(entries, results)) confirmed = entries;
+        else {
+          const keys = new Set(postedKeys);
+          confirmed = entries.filter((e) => keys.has(e.idempotencyKey));
+        }
       } catch (error) {
         await store.markFailed(
           customer.id,
@@ -282,7 +294,7 @@ export class ReconciliationService {
       factHashes: [
         {
           kind: CLAIM_DIRECTORY,
-          hashes: [...directory].map(([id, ref]) => [id, JSON.stringify(ref)] as const),
+          hashes: Array.from(directory, ([id, ref]) => [id, JSON.stringify(ref)] as const),
         },
       ],
       matches: { runId: report.runId, records: matchRecords(report.bankMatches) },
@@ -292,22 +304,21 @@ export class ReconciliationService {
 
   private assert(
     report: ReconciliationReport,
-    snapshot: Parameters<typeof checkMirror>[0]['snapshot'],
+    snapshot: MirrorInput['snapshot'],
     customer: CustomerConfig,
     accounts: AccountMapping,
-    desired: Parameters<typeof checkMirror>[0]['desired'],
+    desired: MirrorInput['desired'],
     posted: readonly JournalEntry[],
   ): void {
-    const results = checkMirror({
+    const { checked, failures, clearing } = summariseMirror({
       snapshot,
       customer,
       clearingAccount: accounts.taxAccountClearing,
       desired,
       posted,
     });
-    const failures = results.filter((r) => !r.ok);
-    report.assertions = { ok: failures.length === 0, checked: results.length, failures };
-    (report as ReportWithClearing).clearing = results.find((r) => r.name === 'clearing-balance');
+    report.assertions = { ok: failures.length === 0, checked, failures };
+    (report as ReportWithClearing).clearing = clearing;
   }
 
   private async latestVersions(
@@ -367,6 +378,18 @@ export class ReconciliationService {
 }
 
 type ReportWithClearing = ReconciliationReport & { clearing?: AssertionResult };
+
+/**
+ * True when the journal answered each entry in order, one result each (the usual answer): then every entry is
+ * confirmed, without a set of hundreds of thousands of keys to find them by.
+ */
+function answersInOrder(entries: readonly JournalEntry[], results: readonly PostResult[]): boolean {
+  if (results.length !== entries.length) return false;
+  for (let i = 0; i < entries.length; i++) {
+    if (results[i].idempotencyKey !== entries[i].idempotencyKey) return false;
+  }
+  return true;
+}
 
 function clearingExpected(report: ReconciliationReport, _accounts: AccountMapping): number | undefined {
   return (report as ReportWithClearing).clearing?.expected;

@@ -45,20 +45,52 @@ function requireAmount(value: unknown, field: string): void {
   }
 }
 
-/** Checks what the store relies on: keys, hashes, versions, and integer øre on every line. @internal */
+const isText = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
+const isAmount = (value: unknown): boolean =>
+  value === undefined || (typeof value === 'number' && Number.isSafeInteger(value));
+
+/**
+ * Checks what the store relies on: keys, hashes, versions, and integer øre on every line. The field names of
+ * the messages are only built for an entry that fails (a run writes hundreds of thousands). @internal
+ */
 export function validateNewEntries(entries: readonly NewOutboxEntry[]): void {
-  entries.forEach((e, i) => {
-    const at = `outbox[${i}]`;
-    requireText(e.entry?.idempotencyKey, `${at}.entry.idempotencyKey`);
-    requireText(e.contentHash, `${at}.contentHash`);
-    requireText(e.baseKey, `${at}.baseKey`);
-    if (!Number.isSafeInteger(e.version) || e.version < 1)
-      throw invalid(`${at}.version must be an integer >= 1`);
-    if (!Array.isArray(e.entry.lines)) throw invalid(`${at}.entry.lines must be an array`);
-    e.entry.lines.forEach((line: JournalLine, j) => {
-      requireAmount(line.debit, `${at}.entry.lines[${j}].debit`);
-      requireAmount(line.credit, `${at}.entry.lines[${j}].credit`);
-    });
+  for (let i = 0; i < entries.length; i++) {
+    if (!(i in entries)) continue; // a hole, as forEach would skip it
+    const e = entries[i];
+    const lines: unknown = e.entry?.lines;
+    let valid =
+      isText(e.entry?.idempotencyKey) &&
+      isText(e.contentHash) &&
+      isText(e.baseKey) &&
+      Number.isSafeInteger(e.version) &&
+      e.version >= 1 &&
+      Array.isArray(lines);
+    if (valid) {
+      const list = lines as JournalLine[];
+      for (let j = 0; j < list.length; j++) {
+        if (!(j in list)) continue;
+        if (!isAmount(list[j].debit) || !isAmount(list[j].credit)) {
+          valid = false;
+          break;
+        }
+      }
+    }
+    if (!valid) explainEntry(e, i);
+  }
+}
+
+/** Throws the error for the first problem of an entry {@link validateNewEntries} found wrong. */
+function explainEntry(e: NewOutboxEntry, i: number): void {
+  const at = `outbox[${i}]`;
+  requireText(e.entry?.idempotencyKey, `${at}.entry.idempotencyKey`);
+  requireText(e.contentHash, `${at}.contentHash`);
+  requireText(e.baseKey, `${at}.baseKey`);
+  if (!Number.isSafeInteger(e.version) || e.version < 1)
+    throw invalid(`${at}.version must be an integer >= 1`);
+  if (!Array.isArray(e.entry.lines)) throw invalid(`${at}.entry.lines must be an array`);
+  e.entry.lines.forEach((line: JournalLine, j) => {
+    requireAmount(line.debit, `${at}.entry.lines[${j}].debit`);
+    requireAmount(line.credit, `${at}.entry.lines[${j}].credit`);
   });
 }
 
@@ -133,6 +165,7 @@ export function firstOccurrences<T>(
 export function validateFactHashes(kind: string, hashes: readonly (readonly [string, string])[]): void {
   requireText(kind, 'kind');
   for (const [id, hash] of hashes) {
+    if (isText(id) && isText(hash)) continue; // the messages below are only built for a bad pair
     requireText(id, `fact id of kind ${kind}`);
     requireText(hash, `hash of ${kind} ${id}`);
   }

@@ -1,6 +1,7 @@
 import type { Instalment, PaymentPlacement, Placement } from '../../domain/claim.model.js';
 import type { IsoDate } from '../../domain/common.model.js';
 import { addOre, type Ore } from '../../domain/money.js';
+import type { Payment } from '../../domain/payment.model.js';
 import type { ReconciliationSnapshot, SnapshotIndex } from '../posting/snapshot.js';
 import { compareText, indexSnapshot } from '../posting/snapshot.js';
 
@@ -120,17 +121,12 @@ function paymentAllocations(snapshot: ReconciliationSnapshot, index: SnapshotInd
   // Payment side, for pairs the instalment side does not list (its claim is outside the snapshot, or it
   // left the placement out).
   for (const payment of snapshot.payments) {
-    if (payment.placements.length === 0) continue;
+    if (payment.placements.length === 0 || allListedOnInstalments(payment, index)) continue;
     const placed = payment.placements.filter((p) => p.amount > 0);
     for (const group of groupLocally(placed, (p) => p.instalmentId)) {
       const instalmentId = group[0].instalmentId;
       const inst = index.instalmentsById.get(instalmentId)?.instalment;
-      if (
-        inst?.placements.some(
-          (p) => p.kind === 'payment' && p.paymentId === payment.paymentId && p.amount > 0,
-        )
-      )
-        continue;
+      if (inst && listsPayment(inst, payment.paymentId)) continue;
       const parts = group.map((p) =>
         placementPart(p.amount, p.placedDate, payment.paymentDate, inst, snapshot.asOf),
       );
@@ -138,6 +134,23 @@ function paymentAllocations(snapshot: ReconciliationSnapshot, index: SnapshotInd
     }
   }
   return out;
+}
+
+/** True when the instalment lists a placement of the payment (with an amount). */
+function listsPayment(inst: Instalment, paymentId: string): boolean {
+  for (const p of inst.placements)
+    if (p.kind === 'payment' && p.paymentId === paymentId && p.amount > 0) return true;
+  return false;
+}
+
+/** True when every placement of the payment (with an amount) is listed on its instalment too: the usual case. */
+function allListedOnInstalments(payment: Payment, index: SnapshotIndex): boolean {
+  for (const p of payment.placements) {
+    if (p.amount <= 0) continue;
+    const inst = index.instalmentsById.get(p.instalmentId)?.instalment;
+    if (!inst || !listsPayment(inst, payment.paymentId)) return false;
+  }
+  return true;
 }
 
 function pushPayment(

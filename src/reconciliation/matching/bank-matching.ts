@@ -89,30 +89,48 @@ export function matchBankTransactions(
   const kidWindow = options.kidDateWindowDays ?? 30;
   const maxParts = options.maxSplitParts ?? 5;
   const maxCandidates = options.maxSplitCandidates ?? 12;
-  const pays = payments
-    .filter((p) => p.amount > 0)
-    .map((p) =>
-      side(p.paymentId, p.paymentDate, p.amount, p.paidFrom?.kid, p.receivingAccount?.accountNumber),
-    )
-    .sort(bySideOrder);
-  const banks = bankTransactions
-    .filter((b) => b.amount > 0)
-    .map((b) => side(b.id, b.date, b.amount, b.kid, b.counterpartyAccount))
-    .sort(bySideOrder);
+  const sides = new SideMaker();
+  const pays: Side[] = [];
+  for (const p of payments) {
+    if (p.amount > 0)
+      pays.push(
+        sides.side(p.paymentId, p.paymentDate, p.amount, p.paidFrom?.kid, p.receivingAccount?.accountNumber),
+      );
+  }
+  pays.sort(bySideOrder);
+  const banks: Side[] = [];
+  for (const b of bankTransactions) {
+    if (b.amount > 0) banks.push(sides.side(b.id, b.date, b.amount, b.kid, b.counterpartyAccount));
+  }
+  banks.sort(bySideOrder);
   const matches: BankMatch[] = [];
 
-  // T1: KID and amount.
-  const byKidAmount = groupBy(banks, (b) => (b.kid === undefined ? undefined : `${b.kid}|${b.amount}`));
+  // T1: KID and amount. Bank lines by KID (nearly every KID is on one line: kept as the line itself, no list),
+  // the amount checked while looking: the lines of one KID and amount in the same order, no key strings built.
+  const byKid = new Map<string, Side | Side[]>();
+  for (const b of banks) {
+    if (b.kid === undefined) continue;
+    const seen = byKid.get(b.kid);
+    if (seen === undefined) byKid.set(b.kid, b);
+    else if (Array.isArray(seen)) seen.push(b);
+    else byKid.set(b.kid, [seen, b]);
+  }
   for (const p of pays) {
     if (p.kid === undefined) continue;
-    const pick = nearest(p, byKidAmount.get(`${p.kid}|${p.amount}`), kidWindow, () => true);
+    const lines = byKid.get(p.kid);
+    if (lines === undefined) continue;
+    const pick = nearest(p, Array.isArray(lines) ? lines : [lines], kidWindow, (b) => b.amount === p.amount);
     if (!pick) continue;
     use(p, pick.item);
     matches.push(match('kid-amount', 'auto', 1, [p], [pick.item], { kid: p.kid }, pick.candidates));
   }
 
-  // T3: amount and date, with the receiving account when both sides name one.
-  const byAmount = groupBy(banks, (b) => b.amount);
+  // T3: amount and date, with the receiving account when both sides name one. Only lines still unused can
+  // match (used is final), so only they are grouped.
+  const byAmount = groupBy(
+    banks.filter((b) => !b.used),
+    (b) => b.amount,
+  );
   for (const p of pays) {
     if (p.used) continue;
     const candidates = byAmount.get(p.amount);
@@ -161,18 +179,21 @@ export function matchBankTransactions(
   }
 
   // Splits: one bank line for several payments, then one payment paid by several bank lines.
+  // Indexes of what is still unused when each pass starts: nothing used comes free again.
+  const payIndex = new SideIndex(pays.filter((p) => !p.used));
   for (const b of banks) {
     if (b.used) continue;
-    const split = findSplit(b, pays, window, maxParts, maxCandidates);
+    const split = findSplit(b, payIndex, window, maxParts, maxCandidates);
     if (!split) continue;
     for (const p of split.parts) use(p, b);
     matches.push(
       match('split-bank-line', 'suggested', 0.5, split.parts, [b], split.evidence, split.candidates),
     );
   }
+  const bankIndex = new SideIndex(banks.filter((b) => !b.used));
   for (const p of pays) {
     if (p.used) continue;
-    const split = findSplit(p, banks, window, maxParts, maxCandidates);
+    const split = findSplit(p, bankIndex, window, maxParts, maxCandidates);
     if (!split) continue;
     for (const b of split.parts) use(b, p);
     matches.push(
@@ -187,18 +208,24 @@ export function matchBankTransactions(
   };
 }
 
-function side(
-  id: string,
-  date: IsoDate,
-  amount: Ore,
-  kid: string | undefined,
-  account: string | undefined,
-): Side {
-  const s: Side = { id, date, day: dayNumber(date), amount, used: false };
-  const k = kid?.trim();
-  if (k) s.kid = k;
-  if (account !== undefined && account.trim() !== '') s.account = normaliseBankAccount(account);
-  return s;
+/** Makes sides, computing each distinct date's day number and each distinct account's normal form once. */
+class SideMaker {
+  private readonly days = new Map<string, number>();
+  private readonly accounts = new Map<string, string>();
+
+  side(id: string, date: IsoDate, amount: Ore, kid: string | undefined, account: string | undefined): Side {
+    let day = this.days.get(date);
+    if (day === undefined) this.days.set(date, (day = dayNumber(date)));
+    const s: Side = { id, date, day, amount, used: false };
+    const k = kid?.trim();
+    if (k) s.kid = k;
+    if (account !== undefined && account.trim() !== '') {
+      let normal = this.accounts.get(account);
+      if (normal === undefined) this.accounts.set(account, (normal = normaliseBankAccount(account)));
+      s.account = normal;
+    }
+    return s;
+  }
 }
 
 function dayNumber(date: IsoDate): number {
@@ -248,14 +275,33 @@ function use(a: Side, b: Side): void {
   b.used = true;
 }
 
+/** One side's items (sorted by day, then id) and the same by KID and by account, for split searches. */
+class SideIndex {
+  readonly byKid = new Map<string, Side[]>();
+  readonly byAccount = new Map<string, Side[]>();
+
+  constructor(readonly items: readonly Side[]) {
+    for (const item of items) {
+      if (item.kid !== undefined) push(this.byKid, item.kid, item);
+      if (item.account !== undefined) push(this.byAccount, item.account, item);
+    }
+  }
+}
+
+function push(map: Map<string, Side[]>, key: string, item: Side): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 /**
  * A set of 2..maxParts unused items on the other side that add up to `target` exactly, within the date window
- * and sharing its KID (when the target has one and any candidate does) or else its account. Searches the
- * `maxCandidates` nearest by date, depth first, nearest first, with a bounded number of steps.
+ * and sharing its KID (when the target has one and at least two candidates do) or else its account. Searches
+ * the `maxCandidates` nearest by date, depth first, nearest first, with a bounded number of steps.
  */
 function findSplit(
   target: Side,
-  others: readonly Side[],
+  others: SideIndex,
   window: number,
   maxParts: number,
   maxCandidates: number,
@@ -266,25 +312,26 @@ function findSplit(
       candidates: number;
     }
   | undefined {
-  const inWindow = windowSlice(others, target.day - window, target.day + window).filter(
-    (o) => !o.used && o.amount < target.amount,
-  );
-  const byKid = target.kid === undefined ? [] : inWindow.filter((o) => o.kid === target.kid);
-  const [pool, evidence] =
-    byKid.length >= 2
-      ? [byKid, { kid: target.kid! }]
-      : target.account === undefined
-        ? [[], {}]
-        : [inWindow.filter((o) => o.account === target.account), { account: target.account }];
-  if (pool.length < 2) return undefined;
-  const candidates = pool
-    .sort(
-      (a, b) =>
-        Math.abs(a.day - target.day) - Math.abs(b.day - target.day) ||
-        a.day - b.day ||
-        compareText(a.id, b.id),
-    )
-    .slice(0, maxCandidates);
+  const fits = (o: Side) => !o.used && o.amount < target.amount;
+  const sameKid =
+    target.kid === undefined
+      ? []
+      : windowSlice(others.byKid.get(target.kid) ?? [], target.day - window, target.day + window).filter(
+          fits,
+        );
+  let candidates: Side[];
+  let evidence: Omit<BankMatchEvidence, 'dateDifferenceDays' | 'candidates'>;
+  if (sameKid.length >= 2) {
+    candidates = sameKid.sort((a, b) => byDistance(target, a, b)).slice(0, maxCandidates);
+    evidence = { kid: target.kid! };
+  } else if (target.account !== undefined) {
+    // Everything may share the account (all payments go to the tax account): the nearest are taken day by
+    // day outward from the target's date, not by sorting the whole window.
+    const list = others.byAccount.get(target.account) ?? [];
+    candidates = nearestFitting(list, target.day, window, maxCandidates, fits);
+    evidence = { account: target.account };
+  } else return undefined;
+  if (candidates.length < 2) return undefined;
   const chosen: Side[] = [];
   let steps = 0;
   const search = (from: number, left: Ore): boolean => {
@@ -300,6 +347,39 @@ function findSplit(
   };
   if (!search(0, target.amount)) return undefined;
   return { parts: [...chosen].sort(bySideOrder), evidence, candidates: candidates.length };
+}
+
+/** Nearest to `day` first, then the earlier day, then the smaller id. */
+function byDistance(target: Side, a: Side, b: Side): number {
+  return (
+    Math.abs(a.day - target.day) - Math.abs(b.day - target.day) || a.day - b.day || compareText(a.id, b.id)
+  );
+}
+
+/**
+ * The first `max` items of `items` (sorted by day, then id) that `fits` accepts, within `window` days of `day`,
+ * in {@link byDistance} order: the items of `day`, then of `day - 1`, `day + 1`, `day - 2`, ... each day's in id
+ * order. The same as sorting all accepted items of the window that way and taking the first `max`.
+ */
+function nearestFitting(
+  items: readonly Side[],
+  day: number,
+  window: number,
+  max: number,
+  fits: (s: Side) => boolean,
+): Side[] {
+  const out: Side[] = [];
+  const takeDay = (d: number): boolean => {
+    for (let i = lowerBound(items, d); i < items.length && items[i].day === d; i++) {
+      if (!fits(items[i])) continue;
+      out.push(items[i]);
+      if (out.length >= max) return true;
+    }
+    return false;
+  };
+  if (max <= 0 || window < 0 || takeDay(day)) return out;
+  for (let k = 1; k <= window; k++) if (takeDay(day - k) || takeDay(day + k)) return out;
+  return out;
 }
 
 /** Items (sorted by day) with from <= day <= to, by binary search. */

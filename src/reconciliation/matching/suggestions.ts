@@ -79,9 +79,11 @@ class Queue {
 export function suggestPlacements(snapshot: ReconciliationSnapshot): Suggestion[] {
   const open: Open[] = [];
   for (const claim of snapshot.claims) {
-    const group = normaliseClaimGroup(claim.claimGroup ?? '');
+    // Normalised only for claims with an open instalment (few of all the claims a run sees).
+    let group: string | undefined;
     for (const inst of claim.instalments) {
       if (inst.remainingAmount <= 0) continue;
+      group ??= normaliseClaimGroup(claim.claimGroup ?? '');
       const raw = inst.paymentDetails.account?.accountNumber;
       const item: Open = { claim, inst, available: inst.remainingAmount, group };
       if (raw !== undefined) item.account = normaliseBankAccount(raw);

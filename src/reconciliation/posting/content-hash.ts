@@ -48,23 +48,34 @@ export function canonicalEntryContent(entry: Pick<JournalEntry, 'date' | 'descri
     if (i > 0) lines += ',';
     lines += canonicalLine(entry.lines[i]);
   }
-  return `{"date":${JSON.stringify(entry.date)},"description":${JSON.stringify(entry.description)},"lines":[${lines}]}`;
+  return `{"date":${quote(entry.date)},"description":${quote(entry.description)},"lines":[${lines}]}`;
 }
 
 // Keys in code-unit order: account, credit, debit, description, kid, reference.
 function canonicalLine(line: JournalLine): string {
-  let out = `{"account":${JSON.stringify(line.account)}`;
+  let out = `{"account":${quote(line.account)}`;
   if (line.credit !== undefined) out += `,"credit":${number(line.credit)}`;
   if (line.debit !== undefined) out += `,"debit":${number(line.debit)}`;
-  if (line.description !== undefined) out += `,"description":${JSON.stringify(line.description)}`;
-  if (line.kid !== undefined) out += `,"kid":${JSON.stringify(line.kid)}`;
-  if (line.reference !== undefined) out += `,"reference":${JSON.stringify(line.reference)}`;
+  if (line.description !== undefined) out += `,"description":${quote(line.description)}`;
+  if (line.kid !== undefined) out += `,"kid":${quote(line.kid)}`;
+  if (line.reference !== undefined) out += `,"reference":${quote(line.reference)}`;
   return `${out}}`;
+}
+
+// What JSON.stringify escapes in a string: the quote, the backslash, control characters and (lone) surrogates
+// (any surrogate here, to be safe). Strings without them, nearly all, are quoted as they are.
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(text)`, without the call for the common text that needs no escaping. */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 function number(value: number): string {
   if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
-  return JSON.stringify(value);
+  // For a finite number JSON.stringify gives what String gives (-0 becomes "0" in both).
+  return String(value);
 }
 
 /**

@@ -70,8 +70,8 @@ export interface PlanOptions {
  * one of its parents (`parentsOfKey`) is in `parentsInSnapshot` → a reversal only, unless it is listed in
  * `options.unbooked`. Out-of-scope desired entries are never posted and never reverse anything. `toPost`
  * follows the order of `desired` (each reversal right before the version replacing it), then the reversal-only
- * entries by date and key. Every planned entry is checked with `assertBalanced`; two desired entries with one
- * key throw. Pure.
+ * entries by date and key. Every planned entry is checked with `assertBalanced` and frozen (with its lines and
+ * source when those are, as the posting rules make them); two desired entries with one key throw. Pure.
  * @publicApi
  */
 export function planPostings(
@@ -164,7 +164,8 @@ function newVersion(d: DesiredEntry, version: number): PlannedPosting {
     baseKey: d.idempotencyKey,
     version,
     contentHash: d.contentHash,
-    entry: assertBalanced(entry),
+    // Frozen (its lines and source are when they come from the posting rules): see `emit` there.
+    entry: Object.freeze(assertBalanced(entry)),
   };
 }
 
@@ -175,12 +176,12 @@ function reversal(baseKey: string, latest: LatestVersion, options: PlanOptions):
   const content = {
     date,
     description: `Reversering: ${old.description}`,
-    lines: old.lines.map(mirror),
+    lines: Object.freeze(old.lines.map(mirror)) as JournalLine[],
   };
   const entry: JournalEntry = {
     idempotencyKey: reversalKey(baseKey, latest.version),
     ...content,
-    source: { kind: 'reversal', ids: [latest.key] },
+    source: Object.freeze({ kind: 'reversal', ids: Object.freeze([latest.key]) as string[] }),
     reverses: latest.key,
   };
   return {
@@ -188,11 +189,11 @@ function reversal(baseKey: string, latest: LatestVersion, options: PlanOptions):
     baseKey,
     version: latest.version,
     contentHash: entryContentHash(content),
-    entry: assertBalanced(entry),
+    entry: Object.freeze(assertBalanced(entry)),
   };
 }
 
 function mirror(line: JournalLine): JournalLine {
   const { debit, credit, ...rest } = line;
-  return debit !== undefined ? { ...rest, credit: debit } : { ...rest, debit: credit };
+  return Object.freeze(debit !== undefined ? { ...rest, credit: debit } : { ...rest, debit: credit });
 }

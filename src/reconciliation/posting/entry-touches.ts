@@ -53,3 +53,45 @@ export function entryTouches(entry: Pick<JournalEntry, 'source' | 'lines'>): Ent
       return { instalments: [], payments: [] };
   }
 }
+
+/**
+ * Adds what {@link entryTouches} reports for `entry` to running totals by id, without building its lists (the
+ * assertions sum the touches of hundreds of thousands of entries). `payments` may be left out.
+ * @internal
+ */
+export function addEntryTouches(
+  entry: Pick<JournalEntry, 'source' | 'lines'>,
+  instalments: Map<string, Ore>,
+  payments?: Map<string, Ore>,
+): void {
+  const { kind, ids } = entry.source;
+  const first = entry.lines[0];
+  const amount = first?.debit ?? first?.credit ?? 0;
+  switch (kind) {
+    case 'placement':
+      add(instalments, ids[1], amount);
+      if (payments) add(payments, ids[0], amount);
+      return;
+    case 'set-off':
+      add(instalments, ids[0], amount);
+      add(instalments, ids[1], amount);
+      return;
+    case 'payout': {
+      const credits = ids.length - 1;
+      for (let i = 1; i < ids.length; i++) add(instalments, ids[i], entry.lines[i]?.credit ?? 0);
+      if (!payments) return;
+      for (let i = 1 + credits; i < entry.lines.length; i++) {
+        const line = entry.lines[i];
+        if (line.reference === undefined || line.reference === ids[0] || line.credit === undefined) continue;
+        add(payments, line.reference, line.credit);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function add(totals: Map<string, Ore>, id: string, amount: Ore): void {
+  totals.set(id, (totals.get(id) ?? 0) + amount);
+}

@@ -122,7 +122,8 @@ export interface PostingRulesOptions {
  * books bank lines), placements, set-offs, payouts and recognitions of claims the host does not book itself.
  * Every entry is balanced (checked), keyed by its fact and hashed; entries before the booking start are
  * included with `inScope: false`. Entries come by fact (payments, placements, set-offs, payouts,
- * recognitions), each in snapshot order. Pure.
+ * recognitions), each in snapshot order. Their lines and sources are frozen (stores and journals may keep them
+ * without copying). Pure.
  * @publicApi
  */
 export function entriesForSnapshot(
@@ -161,16 +162,16 @@ export function entriesForSnapshot(
     if (a.kind === 'payment') placements.push(a);
     else if (a.kind === 'set-off') setOffs.push(a);
   }
-  for (const group of byPair(
+  forEachPair(
     placements,
     (a, b) => a.paymentId === b.paymentId && a.instalmentId === b.instalmentId,
-  ))
-    placementEntries(ctx, group);
-  for (const group of byPair(
+    (group) => placementEntries(ctx, group),
+  );
+  forEachPair(
     setOffs,
     (a, b) => a.instalmentId === b.instalmentId && a.counterInstalmentId === b.counterInstalmentId,
-  ))
-    setOffEntries(ctx, group);
+    (group) => setOffEntries(ctx, group),
+  );
   for (const payout of snapshot.payouts) payoutEntry(ctx, payout);
   const mode = customer.recognise ?? 'interest-and-fees';
   if (mode !== 'none') for (const claim of snapshot.claims) recognitionEntry(ctx, claim, mode);
@@ -210,6 +211,12 @@ const NONE: readonly never[] = Object.freeze([]);
 const DATE_DERIVED: readonly EntryFlag[] = Object.freeze(['date-derived'] as const);
 
 function emit(ctx: Context, draft: Draft): void {
+  // Frozen all the way down (entry objects made from it too, see planPostings): the memory store and journal
+  // then keep these objects as they are instead of copying hundreds of thousands of them.
+  for (const l of draft.lines) Object.freeze(l);
+  Object.freeze(draft.lines);
+  Object.freeze(draft.source.ids);
+  Object.freeze(draft.source);
   const entry: DesiredEntry = {
     idempotencyKey: draft.key,
     date: draft.date,
@@ -232,17 +239,24 @@ function unbooked(ctx: Context, dates: { key: string }[], issue: PostingIssue): 
 }
 
 /**
- * Runs of allocations of one pair. `allocationsFromSnapshot` lists each pair's allocations together; a pair that
- * recurs later would give two entries one key, which `planPostings` refuses.
+ * Runs of allocations of one pair, in order, each handed to `visit` as soon as it ends (no list of all runs is
+ * kept). `allocationsFromSnapshot` lists each pair's allocations together; a pair that recurs later would give
+ * two entries one key, which `planPostings` refuses.
  */
-function byPair<T>(items: readonly T[], samePair: (a: T, b: T) => boolean): T[][] {
-  const runs: T[][] = [];
+function forEachPair<T>(
+  items: readonly T[],
+  samePair: (a: T, b: T) => boolean,
+  visit: (run: T[]) => void,
+): void {
   let run: T[] | undefined;
   for (const item of items) {
     if (run && samePair(run[0], item)) run.push(item);
-    else runs.push((run = [item]));
+    else {
+      if (run) visit(run);
+      run = [item];
+    }
   }
-  return runs;
+  if (run) visit(run);
 }
 
 /**

@@ -50,18 +50,39 @@ export interface SnapshotSources {
  * @publicApi
  */
 export function buildSnapshot(sources: SnapshotSources): ReconciliationSnapshot {
-  const claims = new Map<string, { claim: Claim; activity: string }>();
+  // The activity of a copy is only needed when another copy of the same object turns up: computed then, and
+  // kept for the copy that stays (most objects come once, and scanning their placements would be wasted).
+  const claims = new Map<string, Claim>();
+  const claimActivities = new Map<string, string>();
   const addClaim = (claim: Claim) => {
     const key = `${claim.partyId}|${claim.claimId}`;
-    const activity = claimActivity(claim);
     const seen = claims.get(key);
-    if (!seen || activity >= seen.activity) claims.set(key, { claim, activity });
+    if (!seen) {
+      claims.set(key, claim);
+      return;
+    }
+    const seenActivity = claimActivities.get(key) ?? claimActivity(seen);
+    const activity = claimActivity(claim);
+    if (activity >= seenActivity) {
+      claims.set(key, claim);
+      claimActivities.set(key, activity);
+    } else claimActivities.set(key, seenActivity);
   };
-  const payments = new Map<string, { payment: Payment; activity: string }>();
+  const payments = new Map<string, Payment>();
+  const paymentActivities = new Map<string, string>();
   const addPayment = (payment: Payment) => {
+    const key = payment.paymentId;
+    const seen = payments.get(key);
+    if (!seen) {
+      payments.set(key, payment);
+      return;
+    }
+    const seenActivity = paymentActivities.get(key) ?? paymentActivity(seen);
     const activity = paymentActivity(payment);
-    const seen = payments.get(payment.paymentId);
-    if (!seen || activity >= seen.activity) payments.set(payment.paymentId, { payment, activity });
+    if (activity >= seenActivity) {
+      payments.set(key, payment);
+      paymentActivities.set(key, activity);
+    } else paymentActivities.set(key, seenActivity);
   };
   const payouts = new Map<string, Payout>();
 
@@ -80,8 +101,8 @@ export function buildSnapshot(sources: SnapshotSources): ReconciliationSnapshot 
     // The default sort compares strings by UTF-16 code units, like compareText, without a JS callback.
     claims: Array.from(claims.keys())
       .sort()
-      .map((key) => claims.get(key)!.claim),
-    payments: Array.from(payments.values(), (v) => v.payment).sort(
+      .map((key) => claims.get(key)!),
+    payments: Array.from(payments.values()).sort(
       (a, b) => compareText(a.paymentDate, b.paymentDate) || compareText(a.paymentId, b.paymentId),
     ),
     payouts: Array.from(payouts.values()).sort(
@@ -139,12 +160,12 @@ export function indexSnapshot(snapshot: ReconciliationSnapshot): SnapshotIndex {
         instalmentsById.set(instalment.instalmentId, { claim, instalment });
     }
   }
-  const index: SnapshotIndex = {
-    claimsById,
-    instalmentsById,
-    paymentsById: new Map(snapshot.payments.map((p) => [p.paymentId, p])),
-    payoutsById: new Map(snapshot.payouts.map((p) => [p.payoutId, p])),
-  };
+  // Filled in loops: a list of [id, object] pairs first would be as many short-lived arrays as objects.
+  const paymentsById = new Map<string, Payment>();
+  for (const p of snapshot.payments) paymentsById.set(p.paymentId, p);
+  const payoutsById = new Map<string, Payout>();
+  for (const p of snapshot.payouts) payoutsById.set(p.payoutId, p);
+  const index: SnapshotIndex = { claimsById, instalmentsById, paymentsById, payoutsById };
   indexes.set(snapshot, index);
   return index;
 }

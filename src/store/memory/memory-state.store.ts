@@ -28,7 +28,6 @@ import {
   lockExpiry,
   requireText,
   statusFilter,
-  firstOccurrences,
   truncateError,
   validateBatch,
   validateBlock,
@@ -36,10 +35,13 @@ import {
 } from '../store-values.js';
 import { LATEST_SCHEMA_VERSION } from '../migrations/schema-version.js';
 
-/** An outbox row; the entry is kept as JSON text, as the durable stores keep it. */
+/**
+ * An outbox row. The entry is kept as what a JSON round trip of it gives (see {@link jsonCopy}), as the durable
+ * stores keep it, and copied again on every read.
+ */
 interface OutboxRow {
   key: string;
-  entryJson: string;
+  entry: JournalEntry;
   contentHash: string;
   status: OutboxStatus;
   attempts: number;
@@ -51,6 +53,8 @@ interface OutboxRow {
   baseKey: string;
   version: number;
   reverses?: string;
+  /** The last `markEach` call that saw this row (to tell a key repeated within one call). */
+  markCall?: number;
 }
 
 interface CustomerData {
@@ -69,7 +73,8 @@ export interface MemoryStateStoreOptions {
 
 /**
  * A {@link StateStore} in process memory, for tests and demos. It keeps values as JSON text, like the durable
- * stores, so what comes back is a copy and looks exactly like what SQLite or PostgreSQL would return.
+ * stores, so what comes back is a copy and looks exactly like what SQLite or PostgreSQL would return. Outbox
+ * entries are kept as objects equal to their JSON round trip (a deep-frozen one as it is) and copied on reads.
  * @publicApi
  */
 export class MemoryStateStore implements StateStore {
@@ -355,7 +360,8 @@ export class MemoryStateStore implements StateStore {
       }
       data.outbox.set(key, {
         key,
-        entryJson: JSON.stringify(e.entry),
+        // A deep-frozen entry that JSON would give back unchanged (the reconciliation's are) is kept as it is.
+        entry: isFrozenJson(e.entry) ? e.entry : jsonCopy(e.entry),
         contentHash: e.contentHash,
         status: 'pending',
         attempts: 0,
@@ -395,20 +401,43 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
-/** Marks the first occurrence of each key that is in the outbox and not posted yet. */
+/** Tells the calls of {@link markEach} apart (see `OutboxRow.markCall`). */
+let markCalls = 0;
+
+/**
+ * Marks the first occurrence of each key that is in the outbox and not posted yet; what `firstOccurrences`
+ * gives the durable stores, without a set of every key (a run marks hundreds of thousands): a row remembers the
+ * call that last saw it, and only keys missing from the outbox go into a set.
+ */
 function markEach<T>(
   outbox: Map<string, OutboxRow> | undefined,
   items: readonly T[],
   keyOf: (item: T) => string,
   mark: (row: OutboxRow, item: T) => void,
 ): MarkResult {
-  const { unique, repeats } = firstOccurrences(items, keyOf);
+  const call = ++markCalls;
+  const missing = new Set<string>();
   const unchanged: string[] = [];
+  const repeats: string[] = [];
   let updated = 0;
-  for (const item of unique) {
-    const row = outbox?.get(keyOf(item));
-    if (!row || row.status === 'posted') {
-      unchanged.push(keyOf(item));
+  for (const item of items) {
+    const key = keyOf(item);
+    const row = outbox?.get(key);
+    if (!row) {
+      if (missing.has(key)) repeats.push(key);
+      else {
+        missing.add(key);
+        unchanged.push(key);
+      }
+      continue;
+    }
+    if (row.markCall === call) {
+      repeats.push(key);
+      continue;
+    }
+    row.markCall = call;
+    if (row.status === 'posted') {
+      unchanged.push(key);
       continue;
     }
     mark(row, item);
@@ -421,7 +450,7 @@ function toOutboxEntry(customerId: string, row: OutboxRow): OutboxEntry {
   const out: OutboxEntry = {
     customerId,
     key: row.key,
-    entry: JSON.parse(row.entryJson) as JournalEntry,
+    entry: jsonCopy(row.entry),
     contentHash: row.contentHash,
     status: row.status,
     attempts: row.attempts,
@@ -434,4 +463,96 @@ function toOutboxEntry(customerId: string, row: OutboxRow): OutboxEntry {
   if (row.duplicate) out.duplicate = true;
   if (row.postedAt !== undefined) out.postedAt = row.postedAt;
   return out;
+}
+
+/**
+ * True when `value` is frozen all the way down and a JSON round trip would give it back unchanged: plain objects
+ * and arrays, strings, booleans, finite numbers other than `-0`, `null`; no `undefined` members.
+ */
+function isFrozenJson(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (!Object.isFrozen(value)) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        for (let i = 0; i < value.length; i++) if (!isFrozenJson(value[i])) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const record = value as Record<string, unknown>;
+      if (typeof record.toJSON === 'function') return false;
+      // for-in walks the enumeration cache without allocating a key array (Object.keys would, per object).
+      for (const key in record) {
+        if (!Object.hasOwn(record, key) || key === '__proto__' || !isFrozenJson(record[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Thrown inside {@link fastJsonCopy} for a value it leaves to `JSON`. */
+const NOT_PLAIN = Symbol('not plain JSON data');
+
+/**
+ * What `JSON.parse(JSON.stringify(value))` gives, without the text in between: members that are `undefined`
+ * left out, `-0` as `0`, non-finite numbers as `null`. Plain objects, arrays and primitives are copied member by
+ * member (several times faster than the round trip, and no JSON text is kept); anything else (a `toJSON`, a
+ * class instance, a bigint) takes the real round trip, so the result is always the same.
+ */
+function jsonCopy<T>(value: T): T {
+  try {
+    return fastJsonCopy(value) as T;
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+    return JSON.parse(JSON.stringify(value)) as T;
+  }
+}
+
+function fastJsonCopy(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value + 0 : null; // + 0 turns -0 into 0
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) throw NOT_PLAIN;
+        const out: unknown[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item = fastJsonCopy(value[i]);
+          out[i] = item === undefined ? null : item;
+        }
+        return out;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+      const record = value as Record<string, unknown>;
+      if (typeof record.toJSON === 'function') throw NOT_PLAIN;
+      const out: Record<string, unknown> = {};
+      for (const key in record) {
+        // An inherited enumerable member, or an own one named __proto__ (JSON.parse makes it a plain member).
+        if (!Object.hasOwn(record, key) || key === '__proto__') throw NOT_PLAIN;
+        const member = fastJsonCopy(record[key]);
+        if (member !== undefined) out[key] = member;
+      }
+      return out;
+    }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      throw NOT_PLAIN; // bigint: JSON.stringify throws, and so will the round trip
+  }
 }
