@@ -144,7 +144,11 @@ export interface CustomerSource {
 
 /** @publicApi */
 export type StoreOptions =
-  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'sqlite';
+      path: string;
+      /** `normal` (default) or `full`; see `SqliteStateStoreOptions`. */ synchronous?: 'normal' | 'full';
+    }
   | { kind: 'postgres'; connectionString: string; schema?: string }
   | { kind: 'memory' };
 

@@ -1,4 +1,4 @@
-import { IsOptional, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { IsIn, IsOptional, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import {
   HasMethods,
   IsCalendarDate,
@@ -216,6 +216,7 @@ export const STORE_KINDS = ['sqlite', 'postgres', 'memory'] as const;
 /** @internal */
 export class SqliteStoreSchema {
   @IsNonEmptyString() path!: unknown;
+  @IsOptional() @IsIn(['normal', 'full']) synchronous?: unknown;
 }
 
 /** @internal */

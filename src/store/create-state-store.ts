@@ -38,7 +38,11 @@ async function openStore(options: StoreOptions, clock: Clock | undefined): Promi
     case 'memory':
       return new MemoryStateStore({ clock });
     case 'sqlite':
-      return new SqliteStateStore({ path: options.path, clock });
+      return new SqliteStateStore({
+        path: options.path,
+        clock,
+        ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+      });
     case 'postgres':
       return PostgresStateStore.connect({
         connectionString: options.connectionString,

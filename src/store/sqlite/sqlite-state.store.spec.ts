@@ -72,4 +72,14 @@ describe('SqliteStateStore on a file', () => {
     expect(await second.getWatermark('c1', 'krav')).toBe('2025-02-01');
     await second.close();
   });
+
+  it('syncs at checkpoints by default and on every commit when asked', async () => {
+    const level = (store: SqliteStateStore) =>
+      (store as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true });
+    const normal = new SqliteStateStore({ path: join(dir, 'normal.sqlite') });
+    const full = new SqliteStateStore({ path: join(dir, 'full.sqlite'), synchronous: 'full' });
+    expect([level(normal), level(full)]).toEqual([1, 2]);
+    await normal.close();
+    await full.close();
+  });
 });
