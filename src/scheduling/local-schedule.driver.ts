@@ -1,11 +1,11 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { CronJob } from 'cron';
 import type { CustomerConfig } from '../config/module-options.interface.js';
-import { isCronExpression } from '../config/option-validators.js';
 import type { ResolvedScheduleOptions } from '../config/resolved-options.interface.js';
 import { RunnerShuttingDownError, type CustomerRunner } from './customer-runner.js';
 import type { CronJobRegistry } from './cron-registry.js';
 import { listCustomers, type CustomerSourceLike, type ScheduleDriver } from './schedule-driver.interface.js';
+import { customerCron } from './customer-cron.js';
 
 /** Timer functions for the jitter wait; tests pass fakes so no test sleeps. @publicApi */
 export interface JitterTimers {
@@ -112,19 +112,8 @@ export class LocalScheduleDriver implements ScheduleDriver {
     }
   }
 
-  /** The customer's cron, or undefined when it is disabled or unusable (a source's customers are not prevalidated). */
   private cronOf(customer: CustomerConfig): string | undefined {
-    if (customer.enabled === false) return undefined;
-    if (typeof customer.id !== 'string' || customer.id === '') {
-      this.logger?.warn?.('Not scheduling a customer without an id');
-      return undefined;
-    }
-    const cron = customer.cron ?? this.deps.schedule.cron;
-    if (!isCronExpression(cron)) {
-      this.logger?.warn?.(`Not scheduling ${customer.id}: its cron expression is not valid`);
-      return undefined;
-    }
-    return cron;
+    return customerCron(customer, this.deps.schedule.cron, this.logger);
   }
 
   private schedule(customerId: string, cron: string): void {

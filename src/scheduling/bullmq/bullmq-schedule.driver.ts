@@ -10,12 +10,12 @@ import {
   type JobSchedulerTemplateOptions,
 } from 'bullmq';
 import type { CustomerConfig } from '../../config/module-options.interface.js';
-import { isCronExpression } from '../../config/option-validators.js';
 import { KobError } from '../../errors/kob.error.js';
 import type { ReconciliationReport } from '../../reconciliation/reconciliation-report.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { RunnerShuttingDownError } from '../customer-runner.js';
 import { listCustomers, type ScheduleDriver, type ScheduleDriverDeps } from '../schedule-driver.interface.js';
+import { customerCron } from '../customer-cron.js';
 import {
   BULLMQ_JOB_NAME,
   jitterOf,
@@ -269,19 +269,8 @@ export class BullmqScheduleDriver implements ScheduleDriver {
     return scheduleFingerprint(cron, this.deps.schedule.timezone, this.options);
   }
 
-  /** The customer's cron, or undefined when it is disabled or unusable (a source's customers are not prevalidated). */
   private cronOf(customer: CustomerConfig): string | undefined {
-    if (customer.enabled === false) return undefined;
-    if (typeof customer.id !== 'string' || customer.id === '') {
-      this.logger?.warn?.('Not scheduling a customer without an id');
-      return undefined;
-    }
-    const cron = customer.cron ?? this.deps.schedule.cron;
-    if (!isCronExpression(cron)) {
-      this.logger?.warn?.(`Not scheduling ${customer.id}: its cron expression is not valid`);
-      return undefined;
-    }
-    return cron;
+    return customerCron(customer, this.deps.schedule.cron, this.logger);
   }
 
   private createWorker(): Worker<BullmqTickData, BullmqTickResult> {
