@@ -330,7 +330,7 @@ function sqliteTable(outcome: Outcome | undefined, memory: Outcome | undefined):
   rows.push(['status', ...runs.map((r) => r?.status ?? '-')]);
   rows.push(['peak RSS', ...runs.map((r) => mb(r?.memory.peakRss))]);
   return grid(
-    `f) SqliteStateStore (temp file, WAL, synchronous=FULL) at ${label(outcome)}, for reference`,
+    `f) SqliteStateStore (temp file, WAL, synchronous=NORMAL) at ${label(outcome)}, for reference`,
     ['phase', 'memory store, 1st', 'sqlite, 1st', 'sqlite, 2nd'],
     rows,
   );
