@@ -4,7 +4,7 @@ import { absOre, sumOre, type Ore } from '../domain/money.js';
 import type { JournalEntry } from '../journal/journal-adapter.interface.js';
 import type { DesiredEntry } from './posting/posting-rules.js';
 import type { ReconciliationSnapshot } from './posting/snapshot.js';
-import { addEntryTouches } from './posting/entry-touches.js';
+import { touchTotals, visitEntryTouches } from './posting/entry-touches.js';
 
 /** One zero-tolerance check of the mirrored books against Skatteetaten's figures. @publicApi */
 export interface AssertionResult {
@@ -88,11 +88,14 @@ function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
   const effective = effectiveEntries(input.posted);
   const reducedByUs = new Map<string, Ore>();
   const paymentUse = new Map<string, Ore>();
-  for (const entry of effective) addEntryTouches(entry, reducedByUs, paymentUse);
+  const addReducedByUs = touchTotals(reducedByUs);
+  const addPaymentUse = touchTotals(paymentUse);
+  for (const entry of effective) visitEntryTouches(entry, addReducedByUs, addPaymentUse);
   const reducedBefore = new Map<string, Ore>();
+  const addReducedBefore = touchTotals(reducedBefore);
   for (const d of desired) {
     if (d.inScope) continue;
-    addEntryTouches(d, reducedBefore);
+    visitEntryTouches(d, addReducedBefore);
   }
 
   // A set-off dated before the booking start whose other side was not fetched has no desired entry to carry it:

@@ -11,6 +11,9 @@ export interface EntryTouches {
   payments: { paymentId: string; amount: Ore }[];
 }
 
+/** Called once per touch {@link visitEntryTouches} finds. @internal */
+export type TouchVisitor = (id: string, amount: Ore) => void;
+
 /**
  * Reads the touches of an entry made by the posting rules, from its `source` and lines, so they can be
  * recomputed from stored entries as well as from fresh ones: a placement reduces its instalment and uses its
@@ -18,72 +21,34 @@ export interface EntryTouches {
  * reduces each credit it pays out (`source.ids` = [payout, credits...], their lines right after the bank line)
  * and uses each payment it refunds (the following lines that reference a payment rather than the payout).
  * Payments received, recognitions and reversals touch nothing (a reversal cancels the entry it `reverses`).
- * @publicApi
- */
-export function entryTouches(entry: Pick<JournalEntry, 'source' | 'lines'>): EntryTouches {
-  const { kind, ids } = entry.source;
-  const first = entry.lines[0];
-  const amount = first?.debit ?? first?.credit ?? 0;
-  switch (kind) {
-    case 'placement':
-      return { instalments: [{ instalmentId: ids[1], amount }], payments: [{ paymentId: ids[0], amount }] };
-    case 'set-off':
-      return {
-        instalments: [
-          { instalmentId: ids[0], amount },
-          { instalmentId: ids[1], amount },
-        ],
-        payments: [],
-      };
-    case 'payout': {
-      const credits = ids.length - 1;
-      const instalments = ids.slice(1).map((instalmentId, i) => ({
-        instalmentId,
-        amount: entry.lines[i + 1]?.credit ?? 0,
-      }));
-      const payments: EntryTouches['payments'] = [];
-      for (let i = 1 + credits; i < entry.lines.length; i++) {
-        const line = entry.lines[i];
-        if (line.reference === undefined || line.reference === ids[0] || line.credit === undefined) continue;
-        payments.push({ paymentId: line.reference, amount: line.credit });
-      }
-      return { instalments, payments };
-    }
-    default:
-      return { instalments: [], payments: [] };
-  }
-}
-
-/**
- * Adds what {@link entryTouches} reports for `entry` to running totals by id, without building its lists (the
- * assertions sum the touches of hundreds of thousands of entries). `payments` may be left out.
+ * Calls `onInstalment` and `onPayment` (when given) per touch, in line order, without building lists.
  * @internal
  */
-export function addEntryTouches(
+export function visitEntryTouches(
   entry: Pick<JournalEntry, 'source' | 'lines'>,
-  instalments: Map<string, Ore>,
-  payments?: Map<string, Ore>,
+  onInstalment: TouchVisitor,
+  onPayment?: TouchVisitor,
 ): void {
   const { kind, ids } = entry.source;
   const first = entry.lines[0];
   const amount = first?.debit ?? first?.credit ?? 0;
   switch (kind) {
     case 'placement':
-      add(instalments, ids[1], amount);
-      if (payments) add(payments, ids[0], amount);
+      onInstalment(ids[1], amount);
+      onPayment?.(ids[0], amount);
       return;
     case 'set-off':
-      add(instalments, ids[0], amount);
-      add(instalments, ids[1], amount);
+      onInstalment(ids[0], amount);
+      onInstalment(ids[1], amount);
       return;
     case 'payout': {
       const credits = ids.length - 1;
-      for (let i = 1; i < ids.length; i++) add(instalments, ids[i], entry.lines[i]?.credit ?? 0);
-      if (!payments) return;
+      for (let i = 1; i < ids.length; i++) onInstalment(ids[i], entry.lines[i]?.credit ?? 0);
+      if (!onPayment) return;
       for (let i = 1 + credits; i < entry.lines.length; i++) {
         const line = entry.lines[i];
         if (line.reference === undefined || line.reference === ids[0] || line.credit === undefined) continue;
-        add(payments, line.reference, line.credit);
+        onPayment(line.reference, line.credit);
       }
       return;
     }
@@ -92,6 +57,18 @@ export function addEntryTouches(
   }
 }
 
-function add(totals: Map<string, Ore>, id: string, amount: Ore): void {
-  totals.set(id, (totals.get(id) ?? 0) + amount);
+/** The touches of an entry as lists (see {@link visitEntryTouches} for the rules). @publicApi */
+export function entryTouches(entry: Pick<JournalEntry, 'source' | 'lines'>): EntryTouches {
+  const touches: EntryTouches = { instalments: [], payments: [] };
+  visitEntryTouches(
+    entry,
+    (instalmentId, amount) => touches.instalments.push({ instalmentId, amount }),
+    (paymentId, amount) => touches.payments.push({ paymentId, amount }),
+  );
+  return touches;
+}
+
+/** A visitor that adds each touch to running totals by id. @internal */
+export function touchTotals(totals: Map<string, Ore>): TouchVisitor {
+  return (id, amount) => totals.set(id, (totals.get(id) ?? 0) + amount);
 }
