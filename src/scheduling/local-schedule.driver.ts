@@ -160,10 +160,8 @@ export class LocalScheduleDriver implements ScheduleDriver {
     this.ticking.add(customerId);
     try {
       if (!(await this.jitter())) return;
-      const report = await this.deps.runner.run(customerId, { trigger: 'schedule' });
-      if (report.status === 'failed' || report.status === 'blocked') {
-        this.logger?.warn?.(`Scheduled run of ${customerId} ended ${report.status}: ${report.reason ?? ''}`);
-      }
+      // A failed or blocked run is logged by the reconciliation service itself.
+      await this.deps.runner.run(customerId, { trigger: 'schedule' });
     } catch (error) {
       if (error instanceof RunnerShuttingDownError) return;
       const message = error instanceof Error ? error.message : 'unknown error';

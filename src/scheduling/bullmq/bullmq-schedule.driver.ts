@@ -318,9 +318,7 @@ export class BullmqScheduleDriver implements ScheduleDriver {
     }
     if (report.status === 'failed')
       throw new ReconciliationRunFailedError(customerId, report.runId, report.reason);
-    if (report.status === 'blocked') {
-      this.logger?.warn?.(`Scheduled run of ${customerId} ended blocked: ${report.reason ?? ''}`);
-    }
+    // A blocked run completes the job (retrying cannot unblock it); the service has logged it.
     return summarize(customerId, report);
   }
 
