@@ -119,7 +119,6 @@ export class KravOgBetalingerClient {
       readClaims,
       (r) => r.claims,
       (c) => c.claimId,
-      (c) => `${c.partyId}|${c.claimId}`,
     );
     return { partyId: customer.organisasjonsnummer, shielded, period, claims: items };
   }
@@ -133,7 +132,6 @@ export class KravOgBetalingerClient {
       readPayments,
       (r) => r.payments,
       (p) => p.paymentId,
-      (p) => `${p.partyId}|${p.paymentId}`,
     );
     return { partyId: customer.organisasjonsnummer, shielded, period, payments: items };
   }
@@ -147,24 +145,22 @@ export class KravOgBetalingerClient {
       readPayouts,
       (r) => r.payouts,
       (p) => p.payoutId,
-      (p) => `${p.partyId}|${p.payoutId}`,
     );
     return { partyId: customer.organisasjonsnummer, shielded, period, payouts: items };
   }
 
   /**
    * The shape the three period endpoints share: fetch each yearly window, read it, and merge the windows'
-   * lists (an item on a window boundary may come twice: the first copy is kept, by `key`, which extends
-   * `id`). Shielded when any window is.
+   * lists (an item on a window boundary may come twice: the first copy is kept, by party and `id`). Shielded
+   * when any window is.
    */
-  private async inPeriod<R extends { shielded: boolean }, T>(
+  private async inPeriod<R extends { shielded: boolean }, T extends { partyId: string }>(
     customer: KobApiCustomer,
     endpoint: Exclude<KobEndpoint, 'aapnekrav'>,
     period: Required<Period>,
     reader: (body: string) => R,
     itemsOf: (response: R) => T[],
     id: (item: T) => string,
-    key: (item: T) => string,
   ): Promise<{ shielded: boolean; items: T[] }> {
     const windows = splitIntoYearWindows(period);
     const bodies = await Promise.all(
@@ -178,7 +174,7 @@ export class KravOgBetalingerClient {
       shielded ||= response.shielded;
       lists.push(itemsOf(response));
     }
-    return { shielded, items: dedupe(lists.length === 1 ? lists[0] : lists.flat(), id, key) };
+    return { shielded, items: dedupe(lists.length === 1 ? lists[0] : lists.flat(), id) };
   }
 
   private read<T>(
@@ -381,15 +377,15 @@ export function subjectFor(customer: KobApiCustomer): TokenSubject {
   }
 }
 
-/** `items` without repeats by `key`, first copy kept. `key` must extend `id` (equal keys, equal ids). */
-function dedupe<T>(items: T[], id: (item: T) => string, key: (item: T) => string): T[] {
+/** `items` without repeats of the same id for the same party, first copy kept. */
+function dedupe<T extends { partyId: string }>(items: T[], id: (item: T) => string): T[] {
   // Usually no id repeats at all: prove that with the ids alone before building a composite key per item.
   const ids = new Set<string>();
   for (const item of items) ids.add(id(item));
   if (ids.size === items.length) return items;
   const seen = new Map<string, T>();
   for (const item of items) {
-    const k = key(item);
+    const k = `${item.partyId}|${id(item)}`;
     if (!seen.has(k)) seen.set(k, item);
   }
   return seen.size === items.length ? items : [...seen.values()];
