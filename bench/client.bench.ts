@@ -22,6 +22,7 @@ import {
   type MaskinportenKey,
 } from '../src/index.js';
 import { parseLosslessJson } from '../src/api/wire/lossless-json.js';
+import { numbersArePlain, parsePlainNumberJson } from '../src/api/wire/plain-number-json.js';
 import { readClaims, readClaimsFromJson } from '../src/api/wire/index.js';
 import { roundTripInterceptor, roundTripProbe, summarise } from './client-probes.js';
 import { RemoteSandbox } from './client-sandbox.js';
@@ -197,6 +198,9 @@ async function benchCpuPerCall(): Promise<string> {
     for (let i = 0; i < 20; i++) readClaims(text); // let the readers reach optimised code first
     const jsonParse = perCallSync(n, () => JSON.parse(text));
     const lossless = perCallSync(n, () => parseLosslessJson(text));
+    const guard = perCallSync(n, () => numbersArePlain(text));
+    const plainParse = perCallSync(n, () => parsePlainNumberJson(text));
+    const road = parsePlainNumberJson(text) === undefined ? 'lossless' : 'plain-number';
     const parsed = parseLosslessJson(text);
     const readOnly = perCallSync(n, () => readClaimsFromJson(parsed));
     const readAll = perCallSync(n, () => readClaims(text));
@@ -221,7 +225,13 @@ async function benchCpuPerCall(): Promise<string> {
         },
         { metric: 'in process: JSON.parse(text)', value: ms(jsonParse) },
         { metric: 'in process: parseLosslessJson(text)', value: ms(lossless) },
-        { metric: 'in process: readClaimsFromJson (validate + map only)', value: ms(readOnly) },
+        { metric: 'in process: numbersArePlain(text) (the guard alone)', value: ms(guard) },
+        { metric: 'in process: parsePlainNumberJson(text) (guard + JSON.parse)', value: ms(plainParse) },
+        { metric: 'road readClaims(text) takes for this body', value: road },
+        {
+          metric: 'in process: readClaimsFromJson (lossless tree: validate + map only)',
+          value: ms(readOnly),
+        },
         { metric: 'in process: readClaims(text) (parse + validate + map)', value: ms(readAll) },
       ],
     );

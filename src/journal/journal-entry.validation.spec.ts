@@ -150,6 +150,100 @@ describe('journalBatchIssues', () => {
     ).toEqual(['entries[0].source: k: must be { kind: string, ids: string[] }']);
   });
 
+  it.each<[string, string, string | undefined]>([
+    ['a tab', '15\t79', 'must not contain control characters'],
+    ['a DEL character', '1579\u007f', 'must not contain control characters'],
+    ['a control character and a semicolon', '15;7\n9', 'must not contain control characters'],
+    ['a lone surrogate', '1579\ud800', 'must be well-formed Unicode'],
+    ['a leading space', ' 1579', 'must not start or end with whitespace'],
+    ['a trailing no-break space', '1579\u00a0', 'must not start or end with whitespace'],
+    ['a leading ideographic space', '\u30001579', 'must not start or end with whitespace'],
+    ['a leading "["', '[1579]', 'must not start with "(" or "["'],
+    ['201 characters', 'a'.repeat(201), 'must be at most 200 characters'],
+    ['200 characters', 'a'.repeat(200), undefined],
+    ['one space and a surrogate pair', 'Eiendeler:Bank \ud83c\udfe6', undefined],
+    ['a "(" inside', '1579(x)', undefined],
+  ])('checks an account with %s', (_name, account, problem) => {
+    const lines = [
+      { account: '1920', debit: 5 },
+      { account, credit: 5 },
+    ];
+    expect(messages([entry('k', lines)])).toEqual(
+      problem === undefined ? [] : [`entries[0].lines[1].account: k: ${problem}`],
+    );
+  });
+
+  it('checks every line of every entry, also an account that earlier lines used correctly', () => {
+    const batch = Array.from({ length: 12 }, (_, i) =>
+      entry(`k${i}`, [
+        { account: '2740', debit: 5 },
+        { account: i === 5 || i === 9 ? '1579 ' : '1579', credit: 5 },
+      ]),
+    );
+    expect(messages(batch)).toEqual([
+      'entries[5].lines[1].account: k5: must not start or end with whitespace',
+      'entries[9].lines[1].account: k9: must not start or end with whitespace',
+    ]);
+  });
+
+  it('checks the date of every entry, also after entries with a good one', () => {
+    const dated = (key: string, date: unknown) =>
+      entry(key, balanced.lines, { date: date as JournalEntry['date'] });
+    expect(
+      messages([
+        dated('k0', '2024-03-15'),
+        dated('k1', '2024-03-15'),
+        dated('k2', '2024-02-30'),
+        dated('k3', '2024-03-15'),
+        dated('k4', undefined),
+        dated('k5', ''),
+      ]),
+    ).toEqual([
+      'entries[2].date: k2: must be a calendar date YYYY-MM-DD',
+      'entries[4].date: k4: must be a calendar date YYYY-MM-DD',
+      'entries[5].date: k5: must be a calendar date YYYY-MM-DD',
+    ]);
+    expect(messages([dated('k', undefined), dated('k', '')])).toEqual([
+      'entries[0].date: k: must be a calendar date YYYY-MM-DD',
+      'entries[1].date: k: must be a calendar date YYYY-MM-DD',
+    ]);
+  });
+
+  it('rejects optional line texts that are not strings and keys that are too long or not well-formed', () => {
+    const lines: JournalLine[] = [
+      { account: '1920', debit: 5, kid: 123 as unknown as string },
+      { account: '1579', credit: 5, description: null as unknown as string, reference: 'r' },
+    ];
+    expect(messages([entry('k', lines)])).toEqual([
+      'entries[0].lines[0].kid: k: must be a string when present',
+      'entries[0].lines[1].description: k: must be a string when present',
+    ]);
+    expect(messages([entry('k'.repeat(1025), balanced.lines)])).toEqual([
+      'entries[0].idempotencyKey: must be at most 1024 characters',
+    ]);
+    expect(messages([entry('k'.repeat(1024), balanced.lines)])).toEqual([]);
+    expect(messages([entry('k\ud800', balanced.lines)])).toEqual([
+      'entries[0].idempotencyKey: must be well-formed Unicode',
+    ]);
+    expect(messages([entry('k\ud83d\ude00', balanced.lines)])).toEqual([]);
+    expect(messages([entry('k', balanced.lines, { reverses: 'r\tx' })])).toEqual([
+      'entries[0].reverses: k: must not contain control characters (line breaks, tabs)',
+    ]);
+  });
+
+  it('reports an unbalanced entry whose sums lie beyond the safe integer range exactly', () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const off = entry('k', [
+      { account: '2740', debit: max },
+      { account: '2770', debit: max },
+      { account: '1579', credit: max },
+      { account: '1579', credit: max - 1 },
+    ]);
+    expect(messages([off])).toEqual([
+      'entries[0]: k: does not balance: debits 180143985094819.82 ≠ credits 180143985094819.81 (difference 0.01)',
+    ]);
+  });
+
   it('throws one typed error for the whole batch that never repeats descriptions', () => {
     const personal = entry('k2', [{ account: '2500', debit: 1 }], { description: 'Restskatt 04827896468' });
     let caught: unknown;

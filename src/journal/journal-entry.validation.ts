@@ -10,14 +10,23 @@ import type {
 import { InvalidJournalEntryError } from './journal.error.js';
 
 // Every adapter runs these checks on the whole batch before touching storage, so a bad entry never leaves a
-// batch half-written. Sums use BigInt: an unbalanced entry must be reported as such, not as an overflow.
+// batch half-written. Sums beyond the safe range use BigInt: an unbalanced entry must be reported as such, not
+// as an overflow.
 
 const MAX_KEY_LENGTH = 1024;
 const MAX_ACCOUNT_LENGTH = 200;
+
 // Control characters would break line-oriented files (JSON lines, hledger journals) or hide text.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const LONE_SURROGATE = /\p{Cs}/u;
+// A control character or a lone surrogate: one scan of each key (hundreds of thousands per batch) finds both.
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_LONE_SURROGATE = /[\u0000-\u001f\u007f]|\p{Cs}/u;
+
+// No lone surrogate (what /\p{Cs}/u finds). `isWellFormed` is in Node 20 but not in the ES2023 lib we compile with.
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
 
 /**
  * Why `key` is not usable as an idempotency key, or `undefined` when it is: a non-empty string of at most 1024
@@ -27,9 +36,10 @@ const LONE_SURROGATE = /\p{Cs}/u;
 export function idempotencyKeyProblem(key: unknown): string | undefined {
   if (typeof key !== 'string' || key.length === 0) return 'must be a non-empty string';
   if (key.length > MAX_KEY_LENGTH) return `must be at most ${MAX_KEY_LENGTH} characters`;
-  if (CONTROL.test(key)) return 'must not contain control characters (line breaks, tabs)';
-  if (LONE_SURROGATE.test(key)) return 'must be well-formed Unicode';
-  return undefined;
+  if (!CONTROL_OR_LONE_SURROGATE.test(key)) return undefined;
+  return CONTROL.test(key)
+    ? 'must not contain control characters (line breaks, tabs)'
+    : 'must be well-formed Unicode';
 }
 
 /**
@@ -40,13 +50,31 @@ export function idempotencyKeyProblem(key: unknown): string | undefined {
  */
 export function accountProblem(account: unknown): string | undefined {
   if (typeof account !== 'string' || account.length === 0) return 'must be a non-empty string';
-  if (account.length > MAX_ACCOUNT_LENGTH) return `must be at most ${MAX_ACCOUNT_LENGTH} characters`;
-  if (CONTROL.test(account)) return 'must not contain control characters';
-  if (LONE_SURROGATE.test(account)) return 'must be well-formed Unicode';
-  if (account.includes(';')) return 'must not contain ";"';
-  if (account.includes('  ')) return 'must not contain two spaces in a row';
-  if (account.trim() !== account) return 'must not start or end with whitespace';
-  if (account.startsWith('(') || account.startsWith('[')) return 'must not start with "(" or "["';
+  const length = account.length;
+  if (length > MAX_ACCOUNT_LENGTH) return `must be at most ${MAX_ACCOUNT_LENGTH} characters`;
+  // One pass over the (short) name notes every problem; they are reported in a fixed order, control characters
+  // first.
+  let semicolon = false;
+  let twoSpaces = false;
+  let surrogate = false;
+  let previous = 0;
+  for (let i = 0; i < length; i++) {
+    const c = account.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return 'must not contain control characters';
+    if (c === 0x3b) semicolon = true;
+    else if (c === 0x20 && previous === 0x20) twoSpaces = true;
+    else if (c >= 0xd800 && c <= 0xdfff) surrogate = true;
+    previous = c;
+  }
+  if (surrogate && !isWellFormed(account)) return 'must be well-formed Unicode';
+  if (semicolon) return 'must not contain ";"';
+  if (twoSpaces) return 'must not contain two spaces in a row';
+  const first = account.charCodeAt(0);
+  const last = account.charCodeAt(length - 1);
+  // What `trim` removes is either a space (control characters were reported above) or at or above U+00A0.
+  if ((first === 0x20 || first >= 0xa0 || last === 0x20 || last >= 0xa0) && account.trim() !== account)
+    return 'must not start or end with whitespace';
+  if (first === 0x28 || first === 0x5b) return 'must not start with "(" or "["';
   return undefined;
 }
 
@@ -151,6 +179,74 @@ function entryIssues(entry: unknown, path: string): ValidationIssue[] {
   return issues;
 }
 
+const KNOWN_ACCOUNTS = 8;
+
+/**
+ * Checks entries one at a time by the rules of {@link journalBatchIssues}, for an adapter that does more with each
+ * entry while it is at hand (a batch of hundreds of thousands is then read once). One per batch: it remembers the
+ * few accounts and the last date it found usable, which a batch repeats on most entries.
+ * @internal
+ */
+export class JournalEntryChecker {
+  private readonly knownAccounts: string[] = [];
+  private knownDate: string | undefined = undefined;
+
+  /**
+   * True when {@link entryIssues} finds nothing: the same rules, checked without building paths, messages or
+   * intermediate arrays, and summing in doubles while that is exact. `false` means "look closer", not
+   * "invalid": ask {@link journalBatchIssues}, which has the last word, also in the rare cases this leaves to
+   * it (sums beyond the safe range, holes in arrays).
+   */
+  check(entry: unknown): boolean {
+    if (typeof entry !== 'object' || entry === null) return false;
+    const e = entry as Partial<Record<keyof JournalEntry, unknown>>;
+    if (idempotencyKeyProblem(e.idempotencyKey) !== undefined) return false;
+    if (e.reverses !== undefined && idempotencyKeyProblem(e.reverses) !== undefined) return false;
+    if (typeof e.date !== 'string') return false;
+    if (e.date !== this.knownDate) {
+      if (!isIsoDate(e.date)) return false;
+      this.knownDate = e.date;
+    }
+    if (typeof e.description !== 'string') return false;
+    const source = e.source as { kind?: unknown; ids?: unknown } | undefined;
+    if (typeof source !== 'object' || source === null || typeof source.kind !== 'string') return false;
+    const ids = source.ids;
+    if (!Array.isArray(ids)) return false;
+    for (let i = 0; i < ids.length; i++) if (typeof ids[i] !== 'string') return false;
+    const lines = e.lines;
+    if (!Array.isArray(lines) || lines.length < 2) return false;
+    let debits = 0;
+    let credits = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as Partial<Record<keyof JournalLine, unknown>> | null | undefined;
+      if (typeof line !== 'object' || line === null) return false;
+      if (!this.isUsableAccount(line.account)) return false;
+      const { debit, credit, description, kid, reference } = line;
+      if (debit !== undefined) {
+        if (credit !== undefined || !isPositiveOre(debit)) return false;
+        debits += debit;
+      } else {
+        if (!isPositiveOre(credit)) return false;
+        credits += credit;
+      }
+      if (description !== undefined && typeof description !== 'string') return false;
+      if (kid !== undefined && typeof kid !== 'string') return false;
+      if (reference !== undefined && typeof reference !== 'string') return false;
+    }
+    // Positive addends: a total at most MAX_SAFE_INTEGER was summed exactly (a rounded partial sum would have
+    // pushed it past). Larger totals are compared as BigInt by entryIssues.
+    return debits === credits && debits <= Number.MAX_SAFE_INTEGER;
+  }
+
+  private isUsableAccount(account: unknown): boolean {
+    const known = this.knownAccounts;
+    for (let i = 0; i < known.length; i++) if (known[i] === account) return true;
+    if (accountProblem(account) !== undefined) return false;
+    if (known.length < KNOWN_ACCOUNTS) known.push(account as string);
+    return true;
+  }
+}
+
 /**
  * The problems of a batch of journal entries, each path naming the entry (`entries[2].lines[0].debit`) and, in
  * the message, its idempotency key. Empty when every entry balances (Σdebit = Σcredit, exactly), has at least two
@@ -159,12 +255,18 @@ function entryIssues(entry: unknown, path: string): ValidationIssue[] {
  */
 export function journalBatchIssues(entries: readonly JournalEntry[]): ValidationIssue[] {
   if (!Array.isArray(entries)) return [{ path: 'entries', message: 'must be an array' }];
-  return entries.flatMap((entry, i) => {
-    const issues = entryIssues(entry, `entries[${i}]`);
+  const issues: ValidationIssue[] = [];
+  const checker = new JournalEntryChecker();
+  for (let i = 0; i < entries.length; i++) {
+    const entry: unknown = entries[i];
+    if (checker.check(entry)) continue;
+    if (entry === undefined && !(i in entries)) continue; // a hole: skipped, as Array methods skip it
+    const found = entryIssues(entry, `entries[${i}]`);
     const key = (entry as { idempotencyKey?: unknown } | null)?.idempotencyKey;
-    if (typeof key !== 'string' || idempotencyKeyProblem(key) !== undefined) return issues;
-    return issues.map((issue) => ({ ...issue, message: `${key}: ${issue.message}` }));
-  });
+    const prefix = typeof key === 'string' && idempotencyKeyProblem(key) === undefined ? `${key}: ` : '';
+    for (const issue of found) issues.push(prefix ? { ...issue, message: prefix + issue.message } : issue);
+  }
+  return issues;
 }
 
 /**

@@ -1,9 +1,38 @@
+import { InvalidAmountError } from '../errors/kob.error.js';
 import type { CustomerRef, JournalEntry } from './journal-adapter.interface.js';
 import { BalanceAssertionError, InvalidJournalEntryError } from './journal.error.js';
 import { InjectedJournalFailure, MemoryJournalAdapter } from './memory-journal.adapter.js';
+import { SealedJournalEntry } from './sealed-journal-entry.js';
 
 const acme: CustomerRef = { id: 'acme', organisasjonsnummer: '212201782' };
 const other: CustomerRef = { id: 'other', organisasjonsnummer: '310010221' };
+
+function sealed(
+  key: string,
+  debit: string,
+  credit: string,
+  amount: number,
+  date = '2024-03-15',
+): JournalEntry {
+  const { description, lines, source } = move(key, debit, credit, amount, date);
+  return new SealedJournalEntry(key, date, description, lines, source);
+}
+
+/** Runs `action` counting the calls of `Object.isFrozen` it makes (how a deep-frozen entry is recognised). */
+async function countingIsFrozen(action: () => Promise<unknown>): Promise<number> {
+  const isFrozen = Object.isFrozen;
+  let calls = 0;
+  Object.isFrozen = (value: unknown) => {
+    calls++;
+    return isFrozen(value);
+  };
+  try {
+    await action();
+  } finally {
+    Object.isFrozen = isFrozen;
+  }
+  return calls;
+}
 
 function move(key: string, debit: string, credit: string, amount: number, date = '2024-03-15'): JournalEntry {
   return {
@@ -98,6 +127,94 @@ describe('MemoryJournalAdapter', () => {
     expect(journal.balances('acme')).toEqual({ '1579': 105, '1920': -105 });
   });
 
+  it('copies an entry frozen only on the outside: changing its lines later does not change the ledger', async () => {
+    const journal = new MemoryJournalAdapter();
+    const entry = move('a', '1579', '1920', 100);
+    Object.freeze(entry.lines);
+    Object.freeze(entry);
+    await journal.postEntries(acme, [entry]);
+    entry.lines[0].debit = 1;
+    expect(journal.entries('acme')[0].lines[0].debit).toBe(100);
+    expect(journal.balances('acme')).toEqual({ '1579': 100, '1920': -100 });
+  });
+
+  describe('sealed entries', () => {
+    it('keeps a sealed entry without walking it to see that it is frozen', async () => {
+      const journal = new MemoryJournalAdapter();
+      const entries = [sealed('s1', '1579', '1920', 100), sealed('s2', '2740', '1579', 40)];
+      expect(await countingIsFrozen(() => journal.postEntries(acme, entries))).toBe(0);
+      // The same entries made plain and deep-frozen are walked: the count above can tell the two apart.
+      const plain = [move('p1', '1579', '1920', 1), move('p2', '2740', '1579', 1)];
+      for (const entry of plain) {
+        for (const line of entry.lines) Object.freeze(line);
+        Object.freeze(entry.lines);
+        Object.freeze(entry.source.ids);
+        Object.freeze(entry.source);
+        Object.freeze(entry);
+      }
+      expect(await countingIsFrozen(() => journal.postEntries(acme, plain))).toBeGreaterThan(0);
+      expect(journal.keys('acme')).toEqual(['s1', 's2', 'p1', 'p2']);
+    });
+
+    it('counts a sealed entry like any other: balances, duplicates, plain copies handed out', async () => {
+      const journal = new MemoryJournalAdapter();
+      const first = await journal.postEntries(acme, [
+        sealed('s1', '1579', '1920', 100),
+        sealed('s1', '1579', '1920', 999),
+        move('m1', '2740', '1579', 40),
+      ]);
+      expect(first.map((r) => r.status)).toEqual(['posted', 'duplicate', 'posted']);
+      const again = await journal.postEntries(acme, [sealed('m1', '2740', '1579', 40)]);
+      expect(again).toEqual([{ idempotencyKey: 'm1', status: 'duplicate' }]);
+      expect(journal.balances('acme')).toEqual({ '1579': 60, '1920': -100, '2740': 40 });
+      const [copy] = journal.entries('acme');
+      expect(copy).toEqual(move('s1', '1579', '1920', 100));
+      expect(copy).not.toBeInstanceOf(SealedJournalEntry);
+      copy.lines[0].debit = 5;
+      expect(journal.entries('acme')[0].lines[0].debit).toBe(100);
+    });
+
+    it('still validates a sealed entry: an unbalanced one is rejected and nothing of the batch is written', async () => {
+      const journal = new MemoryJournalAdapter();
+      const unbalanced = new SealedJournalEntry(
+        'bad',
+        '2024-03-15',
+        'x',
+        [
+          { account: '1579', debit: 100 },
+          { account: '1920', credit: 99 },
+        ],
+        { kind: 'test', ids: ['bad'] },
+      );
+      const badAccount = new SealedJournalEntry(
+        'worse',
+        '2024-03-15',
+        'x',
+        [
+          { account: '1579;x', debit: 1 },
+          { account: '1920', credit: 1 },
+        ],
+        { kind: 'test', ids: ['worse'] },
+      );
+      const batch = [sealed('good', '1579', '1920', 100), unbalanced, badAccount];
+      const rejected = journal.postEntries(acme, batch);
+      await expect(rejected).rejects.toBeInstanceOf(InvalidJournalEntryError);
+      await expect(rejected).rejects.toMatchObject({
+        issues: [
+          { path: 'entries[1]', message: expect.stringContaining('bad: does not balance') as string },
+          { path: 'entries[2].lines[0].account', message: 'worse: must not contain ";"' },
+        ],
+      });
+      expect(journal.keys('acme')).toEqual([]);
+      expect(journal.balances('acme')).toEqual({});
+      expect(journal.postCalls()).toEqual([
+        { customerId: 'acme', keys: ['good', 'bad', 'worse'], outcome: 'rejected' },
+      ]);
+      await journal.postEntries(acme, [sealed('good', '1579', '1920', 100)]);
+      expect(journal.keys('acme')).toEqual(['good']);
+    });
+  });
+
   describe('injected failures', () => {
     it('failNext: the next calls throw before writing, then calls succeed again', async () => {
       const journal = new MemoryJournalAdapter().failNext(2);
@@ -181,6 +298,51 @@ describe('MemoryJournalAdapter', () => {
         code: 'KOB_JOURNAL_ASSERTION_FAILED',
         mismatches: [{ account: '1579', expected: 400, actual: 500, difference: 100 }],
       });
+    });
+
+    it('reads balances after every posting, also when an asserted date falls between entries', async () => {
+      const journal = new MemoryJournalAdapter();
+      await journal.postEntries(acme, [move('pay', '1579', '1920', 500, '2024-01-10')]);
+      await journal.assertBalances(acme, '2024-01-31', [{ account: '1579', amount: 500 }]);
+      expect(journal.balances('acme')).toEqual({ '1579': 500, '1920': -500 });
+      await journal.postEntries(acme, [
+        move('place', '2740', '1579', 200, '2024-02-01'),
+        move('early', '1579', '1920', 7, '2024-01-20'),
+      ]);
+      await journal.assertBalances(acme, '2024-01-31', [{ account: '1579', amount: 507 }]);
+      await journal.assertBalances(acme, '2024-02-29', [
+        { account: '1579', amount: 307 },
+        { account: '1920', amount: -507 },
+        { account: '2740', amount: 200 },
+      ]);
+      await expect(
+        journal.assertBalances(acme, '2024-02-29', [{ account: '1579', amount: 507 }]),
+      ).rejects.toMatchObject({
+        mismatches: [{ account: '1579', expected: 507, actual: 307, difference: -200 }],
+      });
+      expect(journal.balances('acme', '2024-01-15')).toEqual({ '1579': 500, '1920': -500 });
+      expect(journal.balances('acme')).toEqual({ '1579': 307, '1920': -507, '2740': 200 });
+    });
+
+    it('reads an account named like an Object member as any other', async () => {
+      const journal = new MemoryJournalAdapter();
+      await journal.postEntries(acme, [move('a', 'constructor', '1920', 5)]);
+      await journal.assertBalances(acme, '2024-12-31', [
+        { account: 'constructor', amount: 5 },
+        { account: 'toString', amount: 0 },
+      ]);
+      expect(journal.assertions('acme')[0].mismatches).toEqual([]);
+    });
+
+    it('reports a balance beyond the safe integer range instead of rounding it', async () => {
+      const journal = new MemoryJournalAdapter();
+      const max = Number.MAX_SAFE_INTEGER;
+      await journal.postEntries(acme, [move('a', '1579', '1920', max), move('b', '1579', '1920', max)]);
+      expect(() => journal.balances('acme')).toThrow(InvalidAmountError);
+      await expect(
+        journal.assertBalances(acme, '2024-12-31', [{ account: '2740', amount: 0 }]),
+      ).rejects.toThrow(InvalidAmountError);
+      expect(journal.balances('acme', '2024-03-14')).toEqual({});
     });
 
     it('only records mismatches when checking is off', async () => {

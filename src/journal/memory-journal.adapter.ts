@@ -6,14 +6,17 @@ import type {
   CustomerRef,
   JournalAdapter,
   JournalEntry,
+  JournalLine,
   PostResult,
 } from './journal-adapter.interface.js';
 import {
   assertValidBalanceAssertions,
   assertValidCustomerRef,
   assertValidJournalBatch,
+  JournalEntryChecker,
 } from './journal-entry.validation.js';
 import { BalanceAssertionError, type BalanceMismatch } from './journal.error.js';
+import { isSealedJournalEntry } from './sealed-journal-entry.js';
 
 /**
  * The error a {@link MemoryJournalAdapter} throws when a test told it to fail (a stand-in for a host ledger that
@@ -53,11 +56,107 @@ export interface MemoryJournalAdapterOptions {
 
 type FailurePlan = { kind: 'before'; error: Error } | { kind: 'after'; entries: number; error: Error };
 
+/** A running balance, held in a slot so that adding a line to it is one map lookup. */
+interface AccountTotal {
+  total: number;
+  /**
+   * Σ|amount| of the lines added (never decreased): while it is a safe integer, so was every partial sum of
+   * `total`, in any order, so `total` is exact and the posting-order sum could not have left the safe range.
+   */
+  volume: number;
+}
+
+/** Totals per account of a batch being posted, and its latest date. */
+interface BatchTotals {
+  totals: Map<string, AccountTotal>;
+  latest: string;
+}
+
+/** Adds the lines of a (valid) entry to `totals`. */
+function addLines(totals: Map<string, AccountTotal>, lines: readonly JournalLine[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    let slot = totals.get(line.account);
+    if (slot === undefined) {
+      slot = { total: 0, volume: 0 };
+      totals.set(line.account, slot);
+    }
+    if (line.debit !== undefined) {
+      slot.total += line.debit;
+      slot.volume += line.debit;
+    } else {
+      slot.total -= line.credit as Ore;
+      slot.volume += line.credit as Ore;
+    }
+  }
+}
+
+/** Takes the lines of an entry that was added but not posted (a duplicate) out of `totals`, but not its volume. */
+function takeBackLines(totals: Map<string, AccountTotal>, lines: readonly JournalLine[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const slot = totals.get(line.account) as AccountTotal;
+    if (line.debit !== undefined) slot.total -= line.debit;
+    else slot.total += line.credit as Ore;
+  }
+}
+
+function anyUnsafe(totals: Map<string, AccountTotal>): boolean {
+  for (const slot of totals.values()) if (slot.volume > Number.MAX_SAFE_INTEGER) return true;
+  return false;
+}
+
+/**
+ * Checks a batch entry by entry and sums each entry's lines per account while they are at hand (so a batch of
+ * hundreds of thousands of entries is read once for both). `undefined` as soon as an entry may have a problem:
+ * the caller then checks the whole batch the thorough way, which reports it.
+ */
+function checkAndSum(entries: readonly JournalEntry[]): BatchTotals | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const checker = new JournalEntryChecker();
+  const totals = new Map<string, AccountTotal>();
+  let latest = '';
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (!checker.check(entry)) return undefined;
+    if (entry.date > latest) latest = entry.date;
+    addLines(totals, entry.lines);
+  }
+  return { totals, latest };
+}
+
 interface CustomerLedger {
   entries: JournalEntry[];
   keys: Set<string>;
   assertions: RecordedBalanceAssertion[];
   bank: BankTransaction[];
+  /**
+   * Debit-positive balance per account over `entries[0 .. summed)`: kept up to date by posting, or brought up
+   * to date when balances are read (posted entries never change: they are copies or frozen), so that reading
+   * balances does not sum every entry again.
+   */
+  totals: Map<string, AccountTotal>;
+  summed: number;
+  /**
+   * No summed entry is dated later ('' when none): the totals are the balances as of this date or any later.
+   * (It may be later than needed, by a duplicate's date: balances are then summed afresh, which is only slower.)
+   */
+  latest: string;
+  /** Some total's volume left the safe integer range: balances are then summed afresh, which reports it. */
+  unsafe: boolean;
+}
+
+/** The keys of a call as recorded, `String`-ed; a hole in the array stays a hole (as `map` leaves it). */
+function recordedKeys(entries: unknown): string[] {
+  if (!Array.isArray(entries)) return [];
+  const keys: string[] = new Array<string>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as { idempotencyKey?: unknown } | null | undefined;
+    if (entry === undefined && !(i in entries)) continue;
+    const key = entry?.idempotencyKey;
+    keys[i] = typeof key === 'string' ? key : String(key);
+  }
+  return keys;
 }
 
 /**
@@ -100,11 +199,28 @@ function isDeepFrozen(value: unknown): boolean {
 }
 
 /**
+ * Debit-positive balance per account (zeros included) over the entries dated on or before `asOf` (all when
+ * `undefined`), in posting order with {@link addOre}: a sum leaving the safe integer range throws.
+ */
+function sumBalances(entries: readonly JournalEntry[], asOf: IsoDate | undefined): Map<string, Ore> {
+  const sums = new Map<string, Ore>();
+  for (const entry of entries) {
+    if (asOf !== undefined && entry.date > asOf) continue;
+    for (const line of entry.lines) {
+      const delta = line.debit ?? -(line.credit as Ore);
+      sums.set(line.account, addOre(sums.get(line.account) ?? 0, delta));
+    }
+  }
+  return sums;
+}
+
+/**
  * A journal held in memory, per customer: for tests and the sandbox demo. Behaves like the file adapters
  * (validates the whole batch first, idempotent on `idempotencyKey`) and adds what tests need: read access to the
  * posted entries and balances, seeded bank transactions for ledger matching, and injectable failures that
- * simulate a host ledger crashing before, during or after a call. Posted entries are copied (a deep-frozen one
- * is kept as it is: it cannot change), and so is everything read back.
+ * simulate a host ledger crashing before, during or after a call. Posted entries are copied (a deep-frozen one,
+ * such as the sealed entries the reconciliation makes, is kept as it is: it cannot change), and so is everything
+ * read back.
  * @publicApi
  */
 export class MemoryJournalAdapter implements JournalAdapter {
@@ -120,42 +236,66 @@ export class MemoryJournalAdapter implements JournalAdapter {
 
   async postEntries(customer: CustomerRef, entries: JournalEntry[]): Promise<PostResult[]> {
     assertValidCustomerRef(customer);
-    const call: RecordedPostCall = {
-      customerId: customer.id,
-      keys: Array.isArray(entries) ? entries.map((e) => String(e?.idempotencyKey)) : [],
-      outcome: 'ok',
-    };
+    const call: RecordedPostCall = { customerId: customer.id, keys: recordedKeys(entries), outcome: 'ok' };
     this.calls.push(call);
     const plan = this.plans.shift();
     if (plan?.kind === 'before') {
       call.outcome = 'failed';
       throw plan.error;
     }
+    let batch: BatchTotals | undefined;
     try {
-      assertValidJournalBatch(entries);
+      // Without a planned failure every entry is posted or is a duplicate (taken back below), so the check can
+      // sum the lines as it goes, for the running balances.
+      batch = plan === undefined ? checkAndSum(entries) : undefined;
+      if (batch === undefined) assertValidJournalBatch(entries);
     } catch (error) {
       call.outcome = 'rejected';
       throw error;
     }
     const ledger = this.ledger(customer.id);
-    const results: PostResult[] = [];
+    const { keys, entries: posted } = ledger;
+    // The batch's sums extend the running totals only when those cover everything posted so far.
+    const extend = batch !== undefined && ledger.summed === posted.length ? batch : undefined;
+    const limit = plan?.kind === 'after' ? plan.entries : Infinity;
+    // Sized up front, one result per entry (a planned failure throws instead of answering): made once instead
+    // of being grown and copied as it fills.
+    const results: PostResult[] = new Array<PostResult>(entries.length);
     let written = 0;
-    for (const entry of entries) {
-      if (ledger.keys.has(entry.idempotencyKey)) {
-        results.push({ idempotencyKey: entry.idempotencyKey, status: 'duplicate' });
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const key = entry.idempotencyKey;
+      // One lookup instead of `has` then `add` (a Set of hundreds of thousands of keys is the main cost here).
+      const size = keys.size;
+      if (keys.add(key).size === size) {
+        results[i] = { idempotencyKey: key, status: 'duplicate' };
+        if (extend !== undefined) takeBackLines(extend.totals, entry.lines);
         continue;
       }
-      if (plan?.kind === 'after' && written >= plan.entries) break;
-      ledger.keys.add(entry.idempotencyKey);
-      // An entry frozen all the way down (as the reconciliation makes them) cannot change: kept as it is.
-      ledger.entries.push(isDeepFrozen(entry) ? entry : clone(entry));
+      if (written >= limit) {
+        keys.delete(key);
+        break;
+      }
+      // An entry frozen all the way down cannot change: kept as it is. A sealed one (as the reconciliation
+      // makes them) is known to be, without walking it.
+      posted.push(isSealedJournalEntry(entry) || isDeepFrozen(entry) ? entry : clone(entry));
       written++;
       this.sequence++;
-      results.push({
-        idempotencyKey: entry.idempotencyKey,
-        status: 'posted',
-        ref: `memory:${this.sequence}`,
-      });
+      results[i] = { idempotencyKey: key, status: 'posted', ref: `memory:${this.sequence}` };
+    }
+    if (extend !== undefined) {
+      const totals = ledger.totals;
+      for (const [account, { total, volume }] of extend.totals) {
+        const slot = totals.get(account);
+        if (slot === undefined) totals.set(account, { total, volume });
+        else {
+          slot.total += total;
+          slot.volume += volume;
+        }
+      }
+      if (extend.latest > ledger.latest) ledger.latest = extend.latest;
+      ledger.summed = posted.length;
+      ledger.unsafe = anyUnsafe(totals);
     }
     if (plan?.kind === 'after') {
       call.outcome = 'failed';
@@ -178,11 +318,12 @@ export class MemoryJournalAdapter implements JournalAdapter {
   async assertBalances(customer: CustomerRef, date: IsoDate, balances: BalanceAssertion[]): Promise<void> {
     assertValidCustomerRef(customer);
     assertValidBalanceAssertions(date, balances);
-    const actual = this.balances(customer.id, date);
-    const mismatches = balances
-      .map((b) => ({ account: b.account, expected: b.amount, actual: actual[b.account] ?? 0 }))
-      .filter((m) => m.actual !== m.expected)
-      .map((m) => ({ ...m, difference: m.actual - m.expected }));
+    const balanceOf = this.balanceReader(customer.id, date);
+    const mismatches: BalanceMismatch[] = [];
+    for (const { account, amount: expected } of balances) {
+      const actual = balanceOf(account);
+      if (actual !== expected) mismatches.push({ account, expected, actual, difference: actual - expected });
+    }
     this.ledger(customer.id).assertions.push({ date, balances: clone(balances), mismatches });
     if (this.checkAssertions && mismatches.length > 0) throw new BalanceAssertionError(date, mismatches);
   }
@@ -202,15 +343,18 @@ export class MemoryJournalAdapter implements JournalAdapter {
    * given). Accounts whose balance is zero are left out, as `hledger balance` does.
    */
   balances(customerId: string, asOf?: IsoDate): Record<string, Ore> {
-    const sums = new Map<string, Ore>();
-    for (const entry of this.ledgers.get(customerId)?.entries ?? []) {
-      if (asOf !== undefined && entry.date > asOf) continue;
-      for (const line of entry.lines) {
-        const delta = line.debit ?? -(line.credit as Ore);
-        sums.set(line.account, addOre(sums.get(line.account) ?? 0, delta));
+    const ledger = this.ledgers.get(customerId);
+    const nonZero: [string, Ore][] = [];
+    if (ledger !== undefined) {
+      const running = this.runningTotals(ledger, asOf);
+      if (running !== undefined) {
+        for (const [account, { total }] of running) if (total !== 0) nonZero.push([account, total]);
+      } else {
+        for (const [account, sum] of sumBalances(ledger.entries, asOf))
+          if (sum !== 0) nonZero.push([account, sum]);
       }
     }
-    return Object.fromEntries([...sums].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return Object.fromEntries(nonZero.sort(([a], [b]) => (a < b ? -1 : 1)));
   }
 
   /** Balance assertions received for a customer, oldest first. */
@@ -266,9 +410,51 @@ export class MemoryJournalAdapter implements JournalAdapter {
   private ledger(customerId: string): CustomerLedger {
     let ledger = this.ledgers.get(customerId);
     if (!ledger) {
-      ledger = { entries: [], keys: new Set(), assertions: [], bank: [] };
+      ledger = {
+        entries: [],
+        keys: new Set(),
+        assertions: [],
+        bank: [],
+        totals: new Map(),
+        summed: 0,
+        latest: '',
+        unsafe: false,
+      };
       this.ledgers.set(customerId, ledger);
     }
     return ledger;
+  }
+
+  /** The balance of an account as of the end of `date` (0 for an account without entries). */
+  private balanceReader(customerId: string, date: IsoDate): (account: string) => Ore {
+    const ledger = this.ledgers.get(customerId);
+    if (ledger === undefined) return () => 0;
+    const running = this.runningTotals(ledger, date);
+    if (running !== undefined) return (account) => running.get(account)?.total ?? 0;
+    const sums = sumBalances(ledger.entries, date);
+    return (account) => sums.get(account) ?? 0;
+  }
+
+  /**
+   * The running totals, brought up to date, when they are the balances as of `asOf` (no entry is dated later,
+   * no volume left the safe range); else `undefined`, and the caller sums afresh.
+   */
+  private runningTotals(
+    ledger: CustomerLedger,
+    asOf: IsoDate | undefined,
+  ): Map<string, AccountTotal> | undefined {
+    const { entries, totals } = ledger;
+    if (ledger.summed < entries.length) {
+      let latest = ledger.latest;
+      for (let i = ledger.summed; i < entries.length; i++) {
+        const { date, lines } = entries[i];
+        if (date > latest) latest = date;
+        addLines(totals, lines);
+      }
+      ledger.summed = entries.length;
+      ledger.latest = latest;
+      ledger.unsafe = anyUnsafe(totals);
+    }
+    return ledger.unsafe || (asOf !== undefined && ledger.latest > asOf) ? undefined : totals;
   }
 }

@@ -4,6 +4,7 @@ import {
   latestVersionsOf,
   toSafeInteger,
   truncateError,
+  validateBatch,
   type VersionRow,
 } from './store-values.js';
 
@@ -104,5 +105,27 @@ describe('helpers', () => {
     const cut = truncateError('e'.repeat(10_000));
     expect(cut).toHaveLength(2_000);
     expect(cut.endsWith('…')).toBe(true);
+  });
+});
+
+describe('validateBatch matches', () => {
+  const good = { kind: 'k', rule: 'r', confidence: 'auto' as const, evidence: {}, subjectIds: ['p1'] };
+  const check = (records: unknown[]) => () =>
+    validateBatch({ matches: { runId: 'run-1', records: records as (typeof good)[] } });
+
+  it('names the first bad record and what is wrong with it', () => {
+    expect(check([good, { ...good, kind: '' }])).toThrow('matches[1].kind must be a non-empty string');
+    expect(check([{ ...good, rule: 7 }])).toThrow('matches[0].rule must be a non-empty string');
+    expect(check([good, good, { ...good, confidence: 'maybe' }])).toThrow(
+      "matches[2].confidence must be 'auto' or 'suggested'",
+    );
+    expect(check([{ ...good, subjectIds: 'p1' }])).toThrow('matches[0].subjectIds must be an array');
+    expect(check([{ ...good, rule: '', confidence: 'maybe' }])).toThrow('matches[0].rule');
+  });
+
+  it('accepts good records and skips holes', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(check([good, , { ...good, confidence: 'suggested' }])).not.toThrow();
+    expect(() => validateBatch({ matches: { runId: '', records: [] } })).toThrow('matches runId');
   });
 });

@@ -6,6 +6,7 @@ import type {
   RunStart,
   LatestVersion,
   ListOutboxOptions,
+  MatchRecord,
   NewOutboxEntry,
   OutboxStatus,
   StateBatch,
@@ -106,15 +107,28 @@ export function validateBatch(batch: StateBatch): void {
   }
   if (batch.matches) {
     requireText(batch.matches.runId, 'matches runId');
-    batch.matches.records.forEach((m, i) => {
-      requireText(m.kind, `matches[${i}].kind`);
-      requireText(m.rule, `matches[${i}].rule`);
-      if (m.confidence !== 'auto' && m.confidence !== 'suggested') {
-        throw invalid(`matches[${i}].confidence must be 'auto' or 'suggested'`);
-      }
-      if (!Array.isArray(m.subjectIds)) throw invalid(`matches[${i}].subjectIds must be an array`);
-    });
+    const records = batch.matches.records;
+    for (let i = 0; i < records.length; i++) {
+      if (!(i in records)) continue; // a hole, as forEach would skip it
+      const m = records[i];
+      const valid =
+        isText(m.kind) &&
+        isText(m.rule) &&
+        (m.confidence === 'auto' || m.confidence === 'suggested') &&
+        Array.isArray(m.subjectIds);
+      if (!valid) explainMatch(m, i);
+    }
   }
+}
+
+/** Throws the error for the first problem of a match {@link validateBatch} found wrong. */
+function explainMatch(m: MatchRecord, i: number): void {
+  requireText(m.kind, `matches[${i}].kind`);
+  requireText(m.rule, `matches[${i}].rule`);
+  if (m.confidence !== 'auto' && m.confidence !== 'suggested') {
+    throw invalid(`matches[${i}].confidence must be 'auto' or 'suggested'`);
+  }
+  if (!Array.isArray(m.subjectIds)) throw invalid(`matches[${i}].subjectIds must be an array`);
 }
 
 /** @internal */

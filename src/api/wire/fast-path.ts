@@ -28,13 +28,15 @@ import type {
   PaymentsInPeriod,
   PayoutsInPeriod,
 } from '../../domain/responses.model.js';
-import type { LosslessJson } from './lossless-json.js';
+import type { JsonDocument } from './lossless-json.js';
 import { FastPathMiss, fastOre } from './wire-reader.js';
 
 /*
  * The fast path of the response readers: hand-written readers that build the domain objects straight from
- * the lossless tree, with named property reads (monomorphic in V8, where the declarative reader's keyed reads
- * by a field table are megamorphic), no intermediate records, no path bookkeeping and no closures.
+ * the parsed tree (lossless, or native JSON.parse when every number is a plain amount, see
+ * plain-number-json.ts; amounts are read from the number's decimal text either way), with named property reads
+ * (monomorphic in V8, where the declarative reader's keyed reads by a field table are megamorphic), no
+ * intermediate records, no path bookkeeping and no closures.
  *
  * They only accept what is certainly valid: current and older field names (the same `a ?? b` precedence as
  * the declarative reader), plain `YYYY-MM-DD` dates, amounts in the plain `-?\d+(\.\d{1,2})?` form. On
@@ -49,7 +51,7 @@ import { FastPathMiss, fastOre } from './wire-reader.js';
 const MISS = new FastPathMiss('not on the fast path');
 
 /** A document reader of the fast path. */
-export type FastReader<T> = (json: LosslessJson) => T;
+export type FastReader<T> = (json: JsonDocument) => T;
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,7 +80,7 @@ function bool(v: unknown): boolean {
   throw MISS;
 }
 
-function ore(j: LosslessJson, v: unknown): Ore {
+function ore(j: JsonDocument, v: unknown): Ore {
   const text = j.numberText(v);
   if (text === undefined) throw MISS;
   const o = fastOre(text);
@@ -86,7 +88,7 @@ function ore(j: LosslessJson, v: unknown): Ore {
   return o;
 }
 
-function optOre(j: LosslessJson, v: unknown): Ore | undefined {
+function optOre(j: JsonDocument, v: unknown): Ore | undefined {
   return absent(v) ? undefined : ore(j, v);
 }
 
@@ -100,7 +102,7 @@ function optDate(v: unknown): IsoDate | undefined {
 }
 
 /** A list: absent gives [], anything but an array of objects misses. */
-function list<T>(j: LosslessJson, v: unknown, item: (j: LosslessJson, o: Record<string, unknown>) => T): T[] {
+function list<T>(j: JsonDocument, v: unknown, item: (j: JsonDocument, o: Record<string, unknown>) => T): T[] {
   if (absent(v)) return [];
   if (!Array.isArray(v)) throw MISS;
   const n = v.length;
@@ -238,7 +240,7 @@ function optPaymentDetails(v: unknown): PaymentDetails | undefined {
   return absent(v) ? undefined : paymentDetails(v);
 }
 
-function totals(j: LosslessJson, v: unknown): Totals {
+function totals(j: JsonDocument, v: unknown): Totals {
   const o = obj(v);
   return {
     estimatedInterest: ore(j, o.sumStipulerteRenter),
@@ -249,7 +251,7 @@ function totals(j: LosslessJson, v: unknown): Totals {
   };
 }
 
-function groupTotals(j: LosslessJson, o: Record<string, unknown>): ClaimGroupTotals {
+function groupTotals(j: JsonDocument, o: Record<string, unknown>): ClaimGroupTotals {
   return {
     group: str(o.kravgruppe),
     estimatedInterest: ore(j, o.sumStipulerteRenter),
@@ -262,7 +264,7 @@ function groupTotals(j: LosslessJson, o: Record<string, unknown>): ClaimGroupTot
 // ---------------------------------------------------------------------------------------------------------
 // Set-offs (set-off.mapper.ts)
 
-function coveredClaim(j: LosslessJson, o: Record<string, unknown>): CoveredClaim {
+function coveredClaim(j: JsonDocument, o: Record<string, unknown>): CoveredClaim {
   const amount = ore(j, o.motregnetBeloep);
   const description = requiredText(o.dekketKravBeskrivelse);
   const authority = requiredText(o.innkrevingsmyndighet);
@@ -283,14 +285,14 @@ function requiredText(v: unknown): string | undefined {
   return text(v);
 }
 
-function paymentUsed(j: LosslessJson, o: Record<string, unknown>) {
+function paymentUsed(j: JsonDocument, o: Record<string, unknown>) {
   return {
     paymentId: str(o.innbetalingsidentifikator ?? o.innbetalingsIdentifikator),
     unplacedAmount: magnitude(ore(j, o.uplassertBeloep)),
   };
 }
 
-function creditUsed(j: LosslessJson, o: Record<string, unknown>): ExternalSetOff['creditsUsed'][number] {
+function creditUsed(j: JsonDocument, o: Record<string, unknown>): ExternalSetOff['creditsUsed'][number] {
   const instalmentId = str(o.kravforfallsIdentifikator);
   const remainingAmount = ore(j, o.gjenstaaendeBeloep);
   const description = requiredText(o.kravbeskrivelse);
@@ -301,7 +303,7 @@ function creditUsed(j: LosslessJson, o: Record<string, unknown>): ExternalSetOff
   return c;
 }
 
-function optExternalSetOff(j: LosslessJson, v: unknown): ExternalSetOff | undefined {
+function optExternalSetOff(j: JsonDocument, v: unknown): ExternalSetOff | undefined {
   if (absent(v)) return undefined;
   const o = obj(v);
   const setOffId = str(o.motregningsidentifikator);
@@ -324,7 +326,7 @@ function optExternalSetOff(j: LosslessJson, v: unknown): ExternalSetOff | undefi
 // ---------------------------------------------------------------------------------------------------------
 // Claims (claim.mapper.ts)
 
-function paymentPlacement(j: LosslessJson, o: Record<string, unknown>): PaymentPlacement {
+function paymentPlacement(j: JsonDocument, o: Record<string, unknown>): PaymentPlacement {
   const paymentId = str(o.innbetalingsIdentifikator ?? o.innbetalingsidentifikator);
   const amount = ore(j, o.plassertBeloep);
   const placedDate = optDate(o.plassertDato ?? o.plasseringsdato);
@@ -342,7 +344,7 @@ function paymentPlacement(j: LosslessJson, o: Record<string, unknown>): PaymentP
   return p;
 }
 
-function setOffPlacement(j: LosslessJson, o: Record<string, unknown>): SetOffPlacement {
+function setOffPlacement(j: JsonDocument, o: Record<string, unknown>): SetOffPlacement {
   const counterInstalmentId = str(
     o.kravforfallsIdentifikator ?? o.motkravForfallsIdentifikator ?? o.kravforfallIdentifikator,
   );
@@ -366,7 +368,7 @@ function setOffPlacement(j: LosslessJson, o: Record<string, unknown>): SetOffPla
   return p;
 }
 
-function instalmentPayout(j: LosslessJson, o: Record<string, unknown>): InstalmentPayout {
+function instalmentPayout(j: JsonDocument, o: Record<string, unknown>): InstalmentPayout {
   const payoutId = str(o.utbetalingsidentifikator);
   const payoutAmount = ore(j, o.utbetaltBeloep);
   const payoutDate = date(o.utbetaltDato ?? o.utbetaltdato);
@@ -384,7 +386,7 @@ function instalmentPayout(j: LosslessJson, o: Record<string, unknown>): Instalme
   };
 }
 
-function instalment(j: LosslessJson, o: Record<string, unknown>): Instalment {
+function instalment(j: JsonDocument, o: Record<string, unknown>): Instalment {
   const id = str(o.kravforfallsIdentifikator);
   const dueDate = optDate(o.forfallsdato);
   const originalAmount = ore(j, o.opprinneligBeloep);
@@ -411,7 +413,7 @@ function instalment(j: LosslessJson, o: Record<string, unknown>): Instalment {
   return i;
 }
 
-function claim(j: LosslessJson, o: Record<string, unknown>): Claim {
+function claim(j: JsonDocument, o: Record<string, unknown>): Claim {
   const partyId = optStr(o.partIdentifikator ?? o.part);
   const claimId = str(o.kravidentifikator);
   const claimType = str(o.kravtype);
@@ -449,7 +451,7 @@ function claim(j: LosslessJson, o: Record<string, unknown>): Claim {
 // ---------------------------------------------------------------------------------------------------------
 // Payments (payment.mapper.ts)
 
-function claimPlacement(j: LosslessJson, o: Record<string, unknown>): PaymentClaimPlacement {
+function claimPlacement(j: JsonDocument, o: Record<string, unknown>): PaymentClaimPlacement {
   const instalmentId = str(o.kravforfallIdentifikator ?? o.kravforfallsIdentifikator);
   const amount = ore(j, o.plassertBeloep);
   const placedDate = optDate(o.plassertDato ?? o.plasseringsdato);
@@ -466,7 +468,7 @@ function claimPlacement(j: LosslessJson, o: Record<string, unknown>): PaymentCla
   return p;
 }
 
-function paymentPayout(j: LosslessJson, o: Record<string, unknown>): PaymentPayout {
+function paymentPayout(j: JsonDocument, o: Record<string, unknown>): PaymentPayout {
   const payoutId = str(o.utbetalingsidentifikator);
   const payoutDate = date(o.utbetaltdato ?? o.utbetaltDato);
   const amount = ore(j, o.utbetaltBeloep);
@@ -474,7 +476,7 @@ function paymentPayout(j: LosslessJson, o: Record<string, unknown>): PaymentPayo
   return { payoutId, payoutDate, amount: magnitude(amount), paidTo };
 }
 
-function payment(j: LosslessJson, o: Record<string, unknown>): Payment {
+function payment(j: JsonDocument, o: Record<string, unknown>): Payment {
   const partyId = optStr(o.partIdentifikator);
   const paymentId = str(o.innbetalingsidentifikator ?? o.innbetalingsIdentifikator);
   const paymentDate = date(o.innbetalingsdato);
@@ -507,7 +509,7 @@ function payment(j: LosslessJson, o: Record<string, unknown>): Payment {
 // ---------------------------------------------------------------------------------------------------------
 // Payouts (payout.mapper.ts)
 
-function credit(j: LosslessJson, o: Record<string, unknown>, paidOutRequired: boolean): PaidOutCredit {
+function credit(j: JsonDocument, o: Record<string, unknown>, paidOutRequired: boolean): PaidOutCredit {
   const instalmentId = str(
     o.kravforfallidentifikator ??
       o.kravforfallsIdentifikator ??
@@ -532,10 +534,10 @@ function credit(j: LosslessJson, o: Record<string, unknown>, paidOutRequired: bo
   return c;
 }
 
-const creditNow = (j: LosslessJson, o: Record<string, unknown>) => credit(j, o, true);
-const credit2022 = (j: LosslessJson, o: Record<string, unknown>) => credit(j, o, false);
+const creditNow = (j: JsonDocument, o: Record<string, unknown>) => credit(j, o, true);
+const credit2022 = (j: JsonDocument, o: Record<string, unknown>) => credit(j, o, false);
 
-function refundedPayment(j: LosslessJson, o: Record<string, unknown>): RefundedPayment {
+function refundedPayment(j: JsonDocument, o: Record<string, unknown>): RefundedPayment {
   const paymentId = str(o.innbetalingsIdentifikator ?? o.innbetalingsidentifikator);
   const paymentType = str(o.innbetalingstype);
   const paymentDate = date(o.innbetalingsdato);
@@ -550,7 +552,7 @@ function refundedPayment(j: LosslessJson, o: Record<string, unknown>): RefundedP
   return p;
 }
 
-function payout(j: LosslessJson, o: Record<string, unknown>): Payout {
+function payout(j: JsonDocument, o: Record<string, unknown>): Payout {
   const partyId = str(o.partIdentifikator);
   const payoutId = str(o.utbetalingsidentifikator ?? o.utbetalingIdentifikator);
   const payoutDate = date(o.utbetaltdato ?? o.utbetaltDato);

@@ -32,13 +32,24 @@ const UPPER_E = 0x45;
 const BOM = 0xfeff;
 
 /**
+ * What the wire readers need of a parsed body: the tree, and the decimal text of a number in it.
+ * {@link LosslessJson} gives each number's exact source text; the plain-number road (plain-number-json.ts)
+ * gives the same value without trailing fractional zeros, and is only read by the fast path.
+ */
+export interface JsonDocument {
+  readonly value: unknown;
+  /** The decimal text of a JSON number taken from `value`, or `undefined` for anything else. */
+  numberText(v: unknown): string | undefined;
+}
+
+/**
  * A JSON document parsed without losing number precision. {@link LosslessJson.numberText} gives a number's
  * source text, {@link LosslessJson.isNumber} tells numbers apart. Strings, booleans, `null`, arrays and
  * objects are as `JSON.parse` gives them. Numbers in {@link LosslessJson.value} are opaque handles: never use
  * them as values.
  * @publicApi
  */
-export class LosslessJson {
+export class LosslessJson implements JsonDocument {
   /**
    * @param value the parsed tree
    * @param source the original text

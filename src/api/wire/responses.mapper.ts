@@ -8,12 +8,14 @@ import type {
 } from '../../domain/responses.model.js';
 import { claim } from './claim.mapper.js';
 import { groupTotals, period, totals } from './common.mapper.js';
-import { fastClaims, fastOpenClaims, fastPayments, fastPayouts } from './fast-path.js';
+import { fastClaims, fastOpenClaims, fastPayments, fastPayouts, type FastReader } from './fast-path.js';
 import { parseLosslessJson } from './lossless-json.js';
 import type { LosslessJson } from './lossless-json.js';
 import { payment } from './payment.mapper.js';
 import { payout } from './payout.mapper.js';
-import { arr, bool, map, obj, opt, readDocument, req, str } from './wire-reader.js';
+import { parsePlainNumberJson } from './plain-number-json.js';
+import { FastPathMiss, arr, bool, map, obj, opt, readDocument, req, str } from './wire-reader.js';
+import type { Reader } from './wire-reader.js';
 
 /*
  * The four response bodies (responses.wire.ts) -> domain responses. Top level: `partIdentifikator` required
@@ -131,20 +133,39 @@ export function readPayoutsFromJson(json: LosslessJson): PayoutsInPeriod {
 }
 
 /**
+ * Reads a body's text. When every number in it is a plain amount, native JSON.parse builds the tree and the
+ * fast path reads it (plain-number-json.ts says why that gives the same øre). Otherwise, and whenever the
+ * fast path gives up, the body is parsed losslessly and read exactly as before, so the declarative reader
+ * still owns every error and never sees a binary number.
+ */
+function readText<T>(schema: string, body: string, reader: Reader<T>, fast: FastReader<T>): T {
+  const plain = parsePlainNumberJson(body);
+  if (plain !== undefined) {
+    try {
+      return fast(plain);
+    } catch (e) {
+      if (!(e instanceof FastPathMiss)) throw e;
+    }
+  }
+  // After a miss on the same tree the fast path would miss again: straight to the declarative reader.
+  return readDocument(schema, parseLosslessJson(body), reader, plain === undefined ? fast : undefined);
+}
+
+/**
  * Reads the body of `GET …/aapnekrav` into {@link OpenClaims}: every API version since Dec 2022, amounts
  * exact in øre. Throws {@link MalformedJsonError} for text that is not JSON and
  * {@link PayloadValidationError} for JSON that does not match the schema.
  * @publicApi
  */
 export function readOpenClaims(body: string): OpenClaims {
-  return readOpenClaimsFromJson(parseLosslessJson(body));
+  return readText('AapneKrav', body, aapneKrav, fastOpenClaims);
 }
 
 /**
  * Reads the body of `GET …/krav` into {@link ClaimsInPeriod}; errors as {@link readOpenClaims}. @publicApi
  */
 export function readClaims(body: string): ClaimsInPeriod {
-  return readClaimsFromJson(parseLosslessJson(body));
+  return readText('AlleKrav', body, alleKrav, fastClaims);
 }
 
 /**
@@ -152,7 +173,7 @@ export function readClaims(body: string): ClaimsInPeriod {
  * @publicApi
  */
 export function readPayments(body: string): PaymentsInPeriod {
-  return readPaymentsFromJson(parseLosslessJson(body));
+  return readText('Innbetalinger', body, innbetalinger, fastPayments);
 }
 
 /**
@@ -160,5 +181,5 @@ export function readPayments(body: string): PaymentsInPeriod {
  * @publicApi
  */
 export function readPayouts(body: string): PayoutsInPeriod {
-  return readPayoutsFromJson(parseLosslessJson(body));
+  return readText('Utbetalinger', body, utbetalinger, fastPayouts);
 }

@@ -4,7 +4,7 @@ import type { IsoDate } from '../../domain/common.model.js';
 import { parseApiDate } from '../../domain/dates.js';
 import { parseOre } from '../../domain/money.js';
 import type { Ore } from '../../domain/money.js';
-import type { LosslessJson } from './lossless-json.js';
+import type { JsonDocument, LosslessJson } from './lossless-json.js';
 
 /*
  * A small declarative reader for wire bodies: validates and maps in one pass over a LosslessJson tree,
@@ -112,7 +112,7 @@ export function readDocument<T>(
   schema: string,
   json: LosslessJson,
   reader: Reader<T>,
-  fast?: (json: LosslessJson) => T,
+  fast?: (json: JsonDocument) => T,
 ): T {
   if (fast !== undefined) {
     try {

@@ -1,6 +1,7 @@
 import type { AccessState } from '../../auth/access/access-state.model.js';
 import type { IsoDate } from '../../domain/common.model.js';
 import type { JournalEntry } from '../../journal/journal-adapter.interface.js';
+import { isSealedJournalEntry } from '../../journal/sealed-journal-entry.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { StateStoreError, notMigrated, storeClosed } from '../state-store.error.js';
 import type {
@@ -22,7 +23,6 @@ import type {
   StoredMatch,
 } from '../state-store.interface.js';
 import {
-  classifyNotInserted,
   latestVersionsOf,
   limitOf,
   lockExpiry,
@@ -36,32 +36,45 @@ import {
 import { LATEST_SCHEMA_VERSION } from '../migrations/schema-version.js';
 
 /**
- * An outbox row. The entry is kept as what a JSON round trip of it gives (see {@link jsonCopy}), as the durable
- * stores keep it, and copied again on every read.
+ * An outbox row. The entry is what a JSON round trip of the written one gives (see {@link jsonCopy}), as the
+ * durable stores keep it: the written object itself when it is deep-frozen and JSON-safe, else a copy. Reads copy
+ * it again, except a `SealedJournalEntry`, given out as it is (it cannot be changed). Every field is set in the
+ * constructor, so marking a row changes values, not its shape (no allocation per row).
  */
-interface OutboxRow {
-  key: string;
-  entry: JournalEntry;
-  contentHash: string;
-  status: OutboxStatus;
-  attempts: number;
-  lastError?: string;
-  ref?: string;
-  duplicate?: boolean;
-  createdAt: string;
-  postedAt?: string;
-  baseKey: string;
-  version: number;
-  reverses?: string;
-  /** The last `markEach` call that saw this row (to tell a key repeated within one call). */
-  markCall?: number;
+class OutboxRow {
+  status: OutboxStatus = 'pending';
+  attempts = 0;
+  lastError: string | undefined = undefined;
+  ref: string | undefined = undefined;
+  duplicate = false;
+  postedAt: string | undefined = undefined;
+  /** The last mark call that saw this row (to tell a key repeated within one call), see {@link MarkCall}. */
+  markCall = 0;
+
+  constructor(
+    /** Position in `CustomerData.rows`. */
+    readonly index: number,
+    readonly key: string,
+    readonly entry: JournalEntry,
+    /** True when `entry` is a `SealedJournalEntry`: reads give it as it is instead of a copy. */
+    readonly sealed: boolean,
+    readonly contentHash: string,
+    readonly createdAt: string,
+    readonly baseKey: string,
+    readonly version: number,
+    readonly reverses: string | undefined,
+  ) {}
 }
 
 interface CustomerData {
   watermarks: Map<string, IsoDate>;
   facts: Map<string, Map<string, string>>;
+  /** The outbox by key. */
   outbox: Map<string, OutboxRow>;
-  matchesJson: string;
+  /** The outbox in written order. */
+  rows: OutboxRow[];
+  /** Copies of the matches, never handed out (reads copy them again). */
+  matches: StoredMatch[];
   blockJson?: string;
 }
 
@@ -72,9 +85,11 @@ export interface MemoryStateStoreOptions {
 }
 
 /**
- * A {@link StateStore} in process memory, for tests and demos. It keeps values as JSON text, like the durable
- * stores, so what comes back is a copy and looks exactly like what SQLite or PostgreSQL would return. Outbox
- * entries are kept as objects equal to their JSON round trip (a deep-frozen one as it is) and copied on reads.
+ * A {@link StateStore} in process memory, for tests and demos. It keeps values as JSON text or as copies equal
+ * to their JSON round trip, like the durable stores, so what comes back is a copy and looks exactly like what
+ * SQLite or PostgreSQL would return. Outbox entries are kept as such copies (a deep-frozen one as it is) and
+ * copied on reads; an entry the reconciliation sealed (deep-frozen, JSON-safe) is kept and given back as it is,
+ * since nobody can change it.
  * @publicApi
  */
 export class MemoryStateStore implements StateStore {
@@ -143,7 +158,13 @@ export class MemoryStateStore implements StateStore {
   }
 
   async getFactHashes(customerId: string, kind: string): Promise<Map<string, string>> {
-    return new Map(this.open().customers.get(customerId)?.facts.get(kind));
+    const out = new Map<string, string>();
+    // forEach: faster than `new Map(map)` and for-of, which go through the iterator protocol.
+    this.open()
+      .customers.get(customerId)
+      ?.facts.get(kind)
+      ?.forEach((hash, id) => out.set(id, hash));
+    return out;
   }
 
   async putFactHashes(
@@ -167,12 +188,7 @@ export class MemoryStateStore implements StateStore {
   async listOutbox(customerId: string, options?: ListOutboxOptions): Promise<OutboxEntry[]> {
     const statuses = statusFilter(options);
     const limit = limitOf(options?.limit) ?? Infinity;
-    const out: OutboxEntry[] = [];
-    for (const row of this.open().rowsOf(customerId)) {
-      if (out.length >= limit) break;
-      if (!statuses || statuses.includes(row.status)) out.push(toOutboxEntry(customerId, row));
-    }
-    return out;
+    return this.open().readOutbox(customerId, statuses, limit);
   }
 
   async markPosted(
@@ -180,42 +196,39 @@ export class MemoryStateStore implements StateStore {
     results: readonly PostedResult[],
     postedAt?: string,
   ): Promise<MarkResult> {
-    const outbox = this.open().customers.get(customerId)?.outbox;
+    const call = new MarkCall(this.open().customers.get(customerId));
+    // One string for every row of the call.
     const at = postedAt ?? new Date(this.clock.now()).toISOString();
-    return markEach(
-      outbox,
-      results,
-      (r) => r.key,
-      (row, r) => {
-        row.status = 'posted';
-        row.postedAt = at;
-        row.ref = r.ref;
-        row.duplicate = r.duplicate === true ? true : undefined;
-      },
-    );
+    for (const r of results) {
+      const row = call.take(r.key);
+      if (row === undefined) continue;
+      row.status = 'posted';
+      row.postedAt = at;
+      row.ref = r.ref;
+      row.duplicate = r.duplicate === true;
+    }
+    return call.result();
   }
 
   async markFailed(customerId: string, keys: readonly string[], error: string): Promise<MarkResult> {
-    const outbox = this.open().customers.get(customerId)?.outbox;
+    const call = new MarkCall(this.open().customers.get(customerId));
     const text = truncateError(error);
-    return markEach(
-      outbox,
-      keys,
-      (key) => key,
-      (row) => {
-        row.status = 'failed';
-        row.attempts += 1;
-        row.lastError = text;
-      },
-    );
+    for (const key of keys) {
+      const row = call.take(key);
+      if (row === undefined) continue;
+      row.status = 'failed';
+      row.attempts += 1;
+      row.lastError = text;
+    }
+    return call.result();
   }
 
   async latestVersions(customerId: string): Promise<Map<string, LatestVersion>> {
-    return latestVersionsOf(this.open().rowsOf(customerId));
+    return latestVersionsOf(this.open().customers.get(customerId)?.rows ?? []);
   }
 
   async postedEntries(customerId: string): Promise<OutboxEntry[]> {
-    return this.listOutbox(customerId, { status: 'posted' });
+    return this.open().readOutbox(customerId, ['posted'], Infinity);
   }
 
   // Matches and blocks
@@ -225,8 +238,8 @@ export class MemoryStateStore implements StateStore {
   }
 
   async listMatches(customerId: string): Promise<StoredMatch[]> {
-    const json = this.open().customers.get(customerId)?.matchesJson;
-    return json ? (JSON.parse(json) as StoredMatch[]) : [];
+    // Copied whole, holes as well: they come back as null, as from JSON text.
+    return jsonCopy(this.open().customers.get(customerId)?.matches ?? []);
   }
 
   async getBlock(customerId: string): Promise<CustomerBlock | undefined> {
@@ -319,71 +332,105 @@ export class MemoryStateStore implements StateStore {
     return this.open().applyBatchNow(customerId, batch);
   }
 
-  /** Validates everything first, then writes synchronously: all of the batch or none of it. */
+  /**
+   * Validates everything first, then writes synchronously: all of the batch or none of it. What may still throw
+   * after validation (copying a value JSON cannot represent, such as a bigint) happens before anything is
+   * written, or is undone.
+   */
   private applyBatchNow(customerId: string, batch: StateBatch): AddToOutboxResult {
     validateBatch(batch);
     const data = this.customer(customerId);
+    const matches = batch.matches && storedMatches(batch.matches.runId, batch.matches.records);
+    const result = this.insertOutbox(data, batch.outbox ?? []);
     for (const { stream, date } of batch.watermarks ?? []) data.watermarks.set(stream, date);
     for (const { kind, ids } of batch.deleteFactHashes ?? []) {
       const facts = data.facts.get(kind);
-      for (const id of ids) facts?.delete(id);
+      if (facts) for (const id of ids) facts.delete(id);
     }
     for (const { kind, hashes } of batch.factHashes ?? []) {
-      const facts = data.facts.get(kind) ?? new Map<string, string>();
-      data.facts.set(kind, facts);
+      let facts = data.facts.get(kind);
+      if (!facts) data.facts.set(kind, (facts = new Map<string, string>()));
       for (const [id, hash] of hashes) facts.set(id, hash);
     }
-    if (batch.matches) {
-      const { runId, records } = batch.matches;
-      const stored = records.map((m): StoredMatch => ({
-        kind: m.kind,
-        rule: m.rule,
-        confidence: m.confidence,
-        evidence: m.evidence ?? {},
-        subjectIds: m.subjectIds,
-        runId,
-      }));
-      data.matchesJson = JSON.stringify(stored);
-    }
-    return this.insertOutbox(data, batch.outbox ?? []);
+    if (matches) data.matches = matches;
+    return result;
   }
 
+  /** Inserts the entries whose keys are new; on an error, removes those it inserted. */
   private insertOutbox(data: CustomerData, entries: readonly NewOutboxEntry[]): AddToOutboxResult {
+    const { outbox, rows } = data;
+    const existing: string[] = [];
+    const conflicts: string[] = [];
+    if (entries.length === 0) return { added: 0, existing, conflicts };
     const createdAt = new Date(this.clock.now()).toISOString();
-    const skipped: { key: string; contentHash: string }[] = [];
-    let added = 0;
-    for (const e of entries) {
-      const key = e.entry.idempotencyKey;
-      if (data.outbox.has(key)) {
-        skipped.push({ key, contentHash: e.contentHash });
-        continue;
+    const start = rows.length;
+    try {
+      for (const e of entries) {
+        const key = e.entry.idempotencyKey;
+        // A key repeated within the call meets the row its first occurrence inserted.
+        const stored = outbox.get(key);
+        if (stored !== undefined) {
+          (stored.contentHash === e.contentHash ? existing : conflicts).push(key);
+          continue;
+        }
+        const sealed = isSealedJournalEntry(e.entry);
+        // A deep-frozen entry that JSON would give back unchanged is kept as it is; a sealed one is both.
+        const entry = sealed || isFrozenJson(e.entry) ? e.entry : jsonCopy(e.entry);
+        const row = new OutboxRow(
+          rows.length,
+          key,
+          entry,
+          sealed,
+          e.contentHash,
+          createdAt,
+          e.baseKey,
+          e.version,
+          e.entry.reverses,
+        );
+        outbox.set(key, row);
+        rows.push(row);
       }
-      data.outbox.set(key, {
-        key,
-        // A deep-frozen entry that JSON would give back unchanged (the reconciliation's are) is kept as it is.
-        entry: isFrozenJson(e.entry) ? e.entry : jsonCopy(e.entry),
-        contentHash: e.contentHash,
-        status: 'pending',
-        attempts: 0,
-        createdAt,
-        baseKey: e.baseKey,
-        version: e.version,
-        reverses: e.entry.reverses,
-      });
-      added += 1;
+    } catch (error) {
+      // Only new keys were inserted, at the end of the map: deleting them leaves it as it was.
+      for (let i = start; i < rows.length; i++) outbox.delete(rows[i].key);
+      rows.length = start;
+      throw error;
     }
-    return classifyNotInserted(added, skipped, (key) => data.outbox.get(key)?.contentHash);
+    return { added: rows.length - start, existing, conflicts };
   }
 
-  private rowsOf(customerId: string): Iterable<OutboxRow> {
-    return this.customers.get(customerId)?.outbox.values() ?? [];
+  /** Read copies of the customer's rows with one of `statuses` (any when undefined), in written order. */
+  private readOutbox(
+    customerId: string,
+    statuses: readonly OutboxStatus[] | undefined,
+    limit: number,
+  ): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    const rows = this.customers.get(customerId)?.rows;
+    if (!rows || limit === 0) return out;
+    const pending = !statuses || statuses.includes('pending');
+    const posted = !statuses || statuses.includes('posted');
+    const failed = !statuses || statuses.includes('failed');
+    for (const row of rows) {
+      const status = row.status;
+      if (status === 'posted' ? !posted : status === 'pending' ? !pending : !failed) continue;
+      out.push(toOutboxEntry(customerId, row));
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   private customer(customerId: string): CustomerData {
     requireText(customerId, 'customerId');
     let data = this.customers.get(customerId);
     if (!data) {
-      data = { watermarks: new Map(), facts: new Map(), outbox: new Map(), matchesJson: '[]' };
+      data = {
+        watermarks: new Map(),
+        facts: new Map(),
+        outbox: new Map(),
+        rows: [],
+        matches: [],
+      };
       this.customers.set(customerId, data);
     }
     return data;
@@ -401,56 +448,117 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
-/** Tells the calls of {@link markEach} apart (see `OutboxRow.markCall`). */
+/** Numbers the mark calls of every store (see `OutboxRow.markCall`). */
 let markCalls = 0;
 
 /**
- * Marks the first occurrence of each key that is in the outbox and not posted yet; what `firstOccurrences`
- * gives the durable stores, without a set of every key (a run marks hundreds of thousands): a row remembers the
- * call that last saw it, and only keys missing from the outbox go into a set.
+ * One `markPosted`/`markFailed` call: gives the rows to mark, the first occurrence of each key that is in the
+ * outbox and not posted yet, as `firstOccurrences` gives the durable stores, without a set of every key (a run
+ * marks hundreds of thousands): a row remembers the call that last saw it, and only keys missing from the
+ * outbox go into a set.
  */
-function markEach<T>(
-  outbox: Map<string, OutboxRow> | undefined,
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  mark: (row: OutboxRow, item: T) => void,
-): MarkResult {
-  const call = ++markCalls;
-  const missing = new Set<string>();
-  const unchanged: string[] = [];
-  const repeats: string[] = [];
-  let updated = 0;
-  for (const item of items) {
-    const key = keyOf(item);
-    const row = outbox?.get(key);
-    if (!row) {
-      if (missing.has(key)) repeats.push(key);
+class MarkCall {
+  private readonly id = ++markCalls;
+  private readonly outbox: Map<string, OutboxRow> | undefined;
+  private readonly rows: readonly OutboxRow[];
+  /** Where the row of the next key is looked for first (see {@link take}). */
+  private next = 0;
+  private missing: Set<string> | undefined;
+  private readonly unchanged: string[] = [];
+  private repeats: string[] | undefined;
+  private updated = 0;
+
+  constructor(data: CustomerData | undefined) {
+    this.outbox = data?.outbox;
+    this.rows = data?.rows ?? [];
+  }
+
+  /** The row to mark for `key`, or undefined (and the key reported unchanged) when there is none. */
+  take(key: string): OutboxRow | undefined {
+    // Results mostly come in written order (the journal answers in the order it was given the entries): the row
+    // after the last one found is tried first, which spares a look-up in a map of hundreds of thousands.
+    const next = this.next < this.rows.length ? this.rows[this.next] : undefined;
+    const row = next !== undefined && next.key === key ? next : this.outbox?.get(key);
+    if (row === undefined) {
+      const missing = (this.missing ??= new Set());
+      if (missing.has(key)) (this.repeats ??= []).push(key);
       else {
         missing.add(key);
-        unchanged.push(key);
+        this.unchanged.push(key);
       }
-      continue;
+      return undefined;
     }
-    if (row.markCall === call) {
-      repeats.push(key);
-      continue;
+    this.next = row.index + 1;
+    if (row.markCall === this.id) {
+      (this.repeats ??= []).push(key);
+      return undefined;
     }
-    row.markCall = call;
+    row.markCall = this.id;
     if (row.status === 'posted') {
-      unchanged.push(key);
-      continue;
+      this.unchanged.push(key);
+      return undefined;
     }
-    mark(row, item);
-    updated += 1;
+    this.updated += 1;
+    return row;
   }
-  return { updated, unchanged: [...unchanged, ...repeats] };
+
+  /** Unchanged keys, then repeats, each in call order. */
+  result(): MarkResult {
+    const unchanged = this.repeats ? [...this.unchanged, ...this.repeats] : this.unchanged;
+    return { updated: this.updated, unchanged };
+  }
+}
+
+/**
+ * The matches as stored: the fields of a {@link StoredMatch}, in its order, with what a JSON round trip of
+ * `evidence` and `subjectIds` gives (the reads copy them again).
+ */
+function storedMatches(runId: string, records: readonly MatchRecord[]): StoredMatch[] {
+  const out: StoredMatch[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    if (!(i in records)) continue; // a hole, as map() leaves it
+    const m = records[i];
+    out[i] = {
+      kind: m.kind,
+      rule: m.rule,
+      confidence: m.confidence,
+      evidence: jsonCopy(m.evidence ?? {}),
+      subjectIds: jsonCopy(m.subjectIds),
+      runId,
+    };
+  }
+  return out;
 }
 
 function toOutboxEntry(customerId: string, row: OutboxRow): OutboxEntry {
+  const entry = row.sealed ? row.entry : jsonCopy(row.entry);
+  // The usual posted row in one literal: members added one by one would give each copy a second allocation.
+  const { status, ref, postedAt } = row;
+  if (
+    status === 'posted' &&
+    ref !== undefined &&
+    postedAt !== undefined &&
+    row.lastError === undefined &&
+    !row.duplicate
+  ) {
+    return {
+      customerId,
+      key: row.key,
+      entry,
+      contentHash: row.contentHash,
+      status,
+      attempts: row.attempts,
+      createdAt: row.createdAt,
+      baseKey: row.baseKey,
+      version: row.version,
+      ref,
+      postedAt,
+    };
+  }
   const out: OutboxEntry = {
     customerId,
     key: row.key,
-    entry: jsonCopy(row.entry),
+    entry,
     contentHash: row.contentHash,
     status: row.status,
     attempts: row.attempts,

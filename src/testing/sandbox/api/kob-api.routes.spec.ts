@@ -1,7 +1,10 @@
-import type { SandboxRequest } from '../http/http.types.js';
+import type { SandboxRequest, SandboxResponse } from '../http/http.types.js';
+import { jsonBytes, writeJson } from '../http/json-writer.js';
+import { SandboxLedger } from '../ledger/sandbox-ledger.js';
 import { negotiateFormat } from './accept.js';
 import { correlationId } from './kob-errors.js';
-import { parsePeriod } from './kob-api.routes.js';
+import { kobApiRoutes, parsePeriod, type KobEndpoint } from './kob-api.routes.js';
+import { claimsBody, openClaimsBody } from './wire-serialiser.js';
 
 const req = (query: string): SandboxRequest => ({
   method: 'GET',
@@ -56,5 +59,68 @@ describe('correlationId', () => {
   it('takes Korrelasjonsid in any letter case', () => {
     expect(correlationId(req('?korrelasjonsid=abc'))).toBe('abc');
     expect(correlationId(req('?Korrelasjonsid=def'))).toBe('def');
+  });
+});
+
+describe('kobApiRoutes: the same request gets the same body until the ledger changes', () => {
+  const PARTY = '313367002';
+  const wire = { format: '1.1.1', paymentSign: 'positive' } as const;
+
+  function api() {
+    const ledger = SandboxLedger.documented();
+    const routes = kobApiRoutes({
+      ledger,
+      wire,
+      authorize: () => Promise.resolve({ ok: true, tokenKey: 'k', clientId: 'c', consumerOrg: '999999999' }),
+    });
+    const call = (endpoint: KobEndpoint, query = '', party = PARTY): Promise<SandboxResponse> => {
+      const route = routes.find((r) => r.name === `api.${endpoint}`)!;
+      return Promise.resolve(
+        route.handler({
+          method: 'GET',
+          url: new URL(`http://x/v1/regnskapssystem/${party}/${endpoint}${query}`),
+          headers: { accept: 'application/json' },
+          body: '',
+          params: { pakke: 'regnskapssystem', part: party },
+        }),
+      );
+    };
+    return { ledger, call };
+  }
+
+  it('answers a repeated request with the same body and bytes, as the ledger would write it now', async () => {
+    const { ledger, call } = api();
+    const period = { from: '2025-10-16', to: ledger.today }; // at most a year
+    const query = `?fraOgMed=${period.from}&tilOgMed=${period.to}`;
+    const first = await call('krav', `${query}&Korrelasjonsid=a`);
+    const again = await call('krav', `${query}&Korrelasjonsid=b`);
+    expect(first.status).toBe(200);
+    expect(again.body).toBe(first.body);
+    const fresh = claimsBody(ledger.claims(PARTY, period)!, wire);
+    expect(jsonBytes(again.body).toString('utf8')).toBe(writeJson(fresh));
+    // Another period or another endpoint is another body.
+    const other = await call('krav', `?fraOgMed=${ledger.today}&tilOgMed=${ledger.today}`);
+    expect(other.body).not.toBe(first.body);
+  });
+
+  it('answers from the advanced ledger after advance()', async () => {
+    const { ledger, call } = api();
+    const before = await call('aapnekrav');
+    ledger.advance(45);
+    const after = await call('aapnekrav');
+    expect(after.body).not.toBe(before.body);
+    expect(jsonBytes(after.body).toString('utf8')).toBe(
+      writeJson(openClaimsBody(ledger.openClaims(PARTY)!, wire)),
+    );
+    expect(jsonBytes(after.body).toString('utf8')).not.toBe(jsonBytes(before.body).toString('utf8'));
+  });
+
+  it("writes KB-007 afresh for every request, with that request's correlation id", async () => {
+    const { ledger, call } = api();
+    const query = `?fraOgMed=${ledger.startDate}&tilOgMed=${ledger.startDate}`; // day one: no payouts yet
+    const a = await call('utbetalinger', `${query}&Korrelasjonsid=first`);
+    const b = await call('utbetalinger', `${query}&Korrelasjonsid=second`);
+    expect(a).toMatchObject({ status: 404, body: { kode: 'KB-007', korrelasjonsid: 'first' } });
+    expect(b).toMatchObject({ status: 404, body: { kode: 'KB-007', korrelasjonsid: 'second' } });
   });
 });

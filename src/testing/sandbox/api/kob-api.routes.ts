@@ -10,6 +10,7 @@ import { THROTTLED_CODE, kbError } from './kob-errors.js';
 import type { ErrorFormat, KbErrorCode } from './kob-errors.js';
 import { claimsBody, openClaimsBody, paymentsBody, payoutsBody } from './wire-serialiser.js';
 import type { WireOptions } from './wire-serialiser.js';
+import { sealJson } from '../http/json-writer.js';
 import {
   claimsBody2023,
   openClaimsBody2023,
@@ -44,6 +45,7 @@ export interface KobApiRouteOptions {
  */
 export function kobApiRoutes(options: KobApiRouteOptions): SandboxRoute[] {
   const routes: SandboxRoute[] = [];
+  const bodies = new BodyCache(options.ledger);
   for (const endpoint of KOB_ENDPOINTS) {
     for (const prefix of API_PATH_PREFIXES) {
       routes.push({
@@ -51,11 +53,53 @@ export function kobApiRoutes(options: KobApiRouteOptions): SandboxRoute[] {
         method: 'GET',
         pattern: `${prefix}/:pakke/:part/${endpoint}`,
         partyParam: 'part',
-        handler: (req) => handle(endpoint, req, options),
+        handler: (req) => handle(endpoint, req, options, bodies),
       });
     }
   }
   return routes;
+}
+
+/** Cached "no data in the period" (KB-007), whose error body is written per request (correlation id). */
+const NO_DATA = null;
+
+/**
+ * Successful bodies by endpoint, party and period, kept while the ledger stays at one revision: a body is a
+ * pure function of those, so the same request gets the same (sealed, see sealJson) tree and bytes without
+ * querying and writing again. Bodies are shared between requests: callers of the handlers must not change
+ * them. At most `maxBytes` of JSON is kept; past that the cache starts over.
+ */
+class BodyCache {
+  private readonly bodies = new Map<string, object | typeof NO_DATA>();
+  private revision: number;
+  private bytes = 0;
+
+  constructor(
+    private readonly ledger: SandboxLedger,
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {
+    this.revision = ledger.revision;
+  }
+
+  /** The body for `key` (or NO_DATA), building and keeping it with `build` when not kept yet. */
+  get(key: string, build: () => object | typeof NO_DATA): object | typeof NO_DATA {
+    if (this.ledger.revision !== this.revision) this.clear();
+    let body = this.bodies.get(key);
+    if (body === undefined) {
+      body = build();
+      const size = body === NO_DATA ? 0 : sealJson(body).length;
+      if (this.bytes + size > this.maxBytes) this.clear();
+      this.bodies.set(key, body);
+      this.bytes += size;
+    }
+    return body;
+  }
+
+  private clear(): void {
+    this.bodies.clear();
+    this.bytes = 0;
+    this.revision = this.ledger.revision;
+  }
 }
 
 /**
@@ -100,6 +144,7 @@ async function handle(
   endpoint: KobEndpoint,
   req: SandboxRequest,
   o: KobApiRouteOptions,
+  bodies: BodyCache,
 ): Promise<SandboxResponse> {
   const { pakke, part } = req.params;
   if (pakke !== 'finans' && pakke !== 'regnskapssystem')
@@ -131,33 +176,41 @@ async function handle(
   if (!o.ledger.hasParty(part)) return fail('KB-009');
   if (format === 'xml') return fail('KB-008', 'Sandkassen leverer bare JSON for svar uten feil.');
 
+  const key = `${endpoint} ${part} ${window?.from} ${window?.to}`;
+  const body = bodies.get(key, () => buildBody(endpoint, part, window, o));
+  return body === NO_DATA ? fail('KB-007') : { status: 200, body };
+}
+
+/** The successful body of a call, or NO_DATA when a period endpoint has nothing in the window. */
+function buildBody(
+  endpoint: KobEndpoint,
+  part: string,
+  window: ClosedPeriod | undefined,
+  o: KobApiRouteOptions,
+): object | typeof NO_DATA {
   const wire = o.wire;
   const old = wire.format === '2023-03';
   switch (endpoint) {
     case 'aapnekrav': {
       const r = o.ledger.openClaims(part)!;
-      return ok(old ? openClaimsBody2023(r, wire) : openClaimsBody(r, wire));
+      return old ? openClaimsBody2023(r, wire) : openClaimsBody(r, wire);
     }
     case 'krav': {
       const r = o.ledger.claims(part, window!)!;
-      if (r.claims.length === 0) return fail('KB-007');
-      return ok(old ? claimsBody2023(r, wire) : claimsBody(r, wire));
+      if (r.claims.length === 0) return NO_DATA;
+      return old ? claimsBody2023(r, wire) : claimsBody(r, wire);
     }
     case 'innbetalinger': {
       const r = o.ledger.payments(part, window!)!;
-      if (r.payments.length === 0) return fail('KB-007');
-      return ok(old ? paymentsBody2023(r, wire) : paymentsBody(r, wire));
+      if (r.payments.length === 0) return NO_DATA;
+      return old ? paymentsBody2023(r, wire) : paymentsBody(r, wire);
     }
     case 'utbetalinger': {
       const r = o.ledger.payouts(part, window!)!;
-      if (r.payouts.length === 0) return fail('KB-007');
-      return ok(old ? payoutsBody2023(r) : payoutsBody(r, wire));
+      if (r.payouts.length === 0) return NO_DATA;
+      return old ? payoutsBody2023(r) : payoutsBody(r, wire);
     }
   }
-}
-
-function ok(body: object): SandboxResponse {
-  return { status: 200, body };
 }
 
 function header(req: SandboxRequest, name: string): string | undefined {

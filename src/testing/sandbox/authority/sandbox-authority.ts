@@ -32,7 +32,7 @@ import type {
   SystemUserRequestView,
 } from './authority.types.js';
 import { accessTokenClaims, signAccessToken } from './access-token.issuer.js';
-import { verifyAccessToken, type AccessTokenCheck } from './access-token.verifier.js';
+import { AccessTokenVerifier, type AccessTokenCheck } from './access-token.verifier.js';
 import { createAltinn2ConsentRoutes } from './altinn2-consent.routes.js';
 import {
   Altinn2ConsentStore,
@@ -113,6 +113,7 @@ export class SandboxAuthority {
     [KOB_CONSENT_RESOURCE, { requiredMetadata: [] }],
   ]);
   private readonly counts = new Map<string, number>();
+  private readonly tokenVerifier: AccessTokenVerifier;
   private urls: Required<SandboxBaseUrls>;
   private tokenLifetimeSeconds: number;
 
@@ -133,6 +134,7 @@ export class SandboxAuthority {
     clientKeys: { privateJwk: JWK; publicJwk: JWK },
   ) {
     this.clock = options.clock ?? systemClock;
+    this.tokenVerifier = new AccessTokenVerifier(maskinportenKey);
     this.tokenLifetimeSeconds = positiveInteger(options.tokenLifetimeSeconds ?? 120, 'tokenLifetimeSeconds');
     const maxGrantLifetime = positiveInteger(
       options.maxGrantLifetimeSeconds ?? DEFAULT_MAX_GRANT_LIFETIME_SECONDS,
@@ -462,7 +464,7 @@ export class SandboxAuthority {
 
   /** Verifies a sandbox access token (signature, issuer, expiry by the sandbox clock). */
   verifyAccessToken(token: string | undefined): Promise<AccessTokenCheck> {
-    return verifyAccessToken(token, this.maskinportenKey, this.issuer, this.clock.now());
+    return this.tokenVerifier.verify(token, this.issuer, this.clock.now());
   }
 
   /** Token requests per token key since creation or the last reset (rejected requests included). */

@@ -18,6 +18,28 @@ export function writeJson(value: unknown): string {
   return parts.join('');
 }
 
+const sealed = new WeakMap<object, Buffer>();
+
+/**
+ * The UTF-8 JSON of `tree`, written once: later calls, and the sandbox server when it sends this same object,
+ * reuse the bytes. The tree must not change afterwards (a sandbox route seals a body it hands out again for
+ * the same request until its data changes).
+ */
+export function sealJson(tree: object): Buffer {
+  let bytes = sealed.get(tree);
+  if (bytes === undefined) {
+    bytes = Buffer.from(writeJson(tree), 'utf8');
+    sealed.set(tree, bytes);
+  }
+  return bytes;
+}
+
+/** The UTF-8 JSON of `value`: the bytes {@link sealJson} kept for it, else {@link writeJson}'s text encoded. */
+export function jsonBytes(value: unknown): Buffer {
+  const bytes = typeof value === 'object' && value !== null ? sealed.get(value) : undefined;
+  return bytes ?? Buffer.from(writeJson(value), 'utf8');
+}
+
 function write(value: unknown, out: string[]): void {
   if (value instanceof JsonNumber) {
     out.push(value.text);

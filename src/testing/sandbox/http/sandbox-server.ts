@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FaultController } from './fault-controller.js';
 import type { TerminalFault, SchemaViolation } from './fault.types.js';
 import type { SandboxRequest, SandboxResponse, SandboxRoute } from './http.types.js';
-import { JsonNumber, writeJson } from './json-writer.js';
+import { JsonNumber, jsonBytes, writeJson } from './json-writer.js';
 import { RouteMatcher } from './route-matcher.js';
 import { SandboxStatsCollector } from './sandbox-stats.js';
 
@@ -172,17 +172,17 @@ export async function startSandboxServer(
 function send(res: ServerResponse, response: SandboxResponse): void {
   if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string> = { ...response.headers };
-  let text = '';
+  let body: string | Buffer = '';
   if (typeof response.body === 'string') {
-    text = response.body;
+    body = response.body;
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'text/plain; charset=utf-8';
   } else if (response.body !== undefined) {
-    text = writeJson(response.body);
+    body = jsonBytes(response.body); // a sealed body (see sealJson) is not written again
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json; charset=utf-8';
   }
-  headers['content-length'] = String(Buffer.byteLength(text));
+  headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(response.status, headers);
-  res.end(text);
+  res.end(body);
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

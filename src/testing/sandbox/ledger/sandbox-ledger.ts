@@ -42,6 +42,7 @@ export class SandboxLedger {
   private readonly books = new Map<string, PartyBook>();
   private readonly owners = new Map<string, string>();
   private todayDay: number;
+  private changes = 0;
   /** First day of the ledgers' history (nothing happened before it). */
   readonly startDate: IsoDate;
 
@@ -114,9 +115,18 @@ export class SandboxLedger {
     return this.books.get(partyId);
   }
 
+  /**
+   * A number that changes whenever the ledger does (it only changes through {@link advance}), so a reader can
+   * keep what it derived from the ledger until then.
+   */
+  get revision(): number {
+    return this.changes;
+  }
+
   /** Moves "today" forward: new claims, payments, placements, set-offs and payouts happen day by day. */
   advance(days: number): void {
     if (!Number.isSafeInteger(days) || days < 0) throw new RangeError('days must be a non-negative integer');
+    this.changes++;
     this.todayDay += days;
     for (const book of this.books.values()) book.runTo(this.todayDay);
   }
