@@ -264,6 +264,7 @@ export {
   assertBalanced,
   UnbalancedEntryError,
   entryContentHash,
+  sameEntryContent,
   ClaimAccounts,
   classifyClaim,
 } from './reconciliation/posting/index.js';

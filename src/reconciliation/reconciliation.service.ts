@@ -19,7 +19,6 @@ import type { FactSource } from './fact-source.js';
 import { allocationsFromSnapshot } from './matching/allocations.js';
 import { matchBankTransactions, type BankMatch } from './matching/bank-matching.js';
 import { suggestPlacements } from './matching/suggestions.js';
-import { assertBalanced } from './posting/balance.js';
 import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
 import { planPostings, type LatestVersion } from './posting/entry-diff.js';
 import { entriesForSnapshot, snapshotParents } from './posting/posting-rules.js';
@@ -192,7 +191,7 @@ export class ReconciliationService {
     const accounts = mergeAccounts(this.options.accounts, customer.accounts);
     // Claims seen in earlier runs, so an interest claim whose principal left the fetch window keeps its account.
     const directory = claimDirectory(snapshot.claims);
-    const knownClaims = await this.knownClaims(customer.id);
+    const { known: knownClaims, json: storedDirectory } = await this.knownClaims(customer.id);
     for (const [id, ref] of directory) knownClaims.set(id, ref);
     const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
     report.postingIssues = rules.issues;
@@ -202,10 +201,12 @@ export class ReconciliationService {
       (o) => o.entry,
     );
     const latest = await this.latestVersions(customer.id, posted, earlierPending);
+    // planPostings checks every planned entry with assertBalanced: nothing unbalanced is written or sent.
     const plan = planPostings(rules.entries, latest, snapshotParents(snapshot), { unbooked: rules.unbooked });
-    for (const p of plan.toPost) assertBalanced(p.entry); // before anything is written or sent
+    let desiredInScope = 0;
+    for (const e of rules.entries) if (e.inScope) desiredInScope++;
     Object.assign(report.entries, {
-      desired: rules.entries.filter((e) => e.inScope).length,
+      desired: desiredInScope,
       unchanged: plan.unchanged,
       added: plan.added,
       changed: plan.changed,
@@ -291,12 +292,7 @@ export class ReconciliationService {
     }
     await store.applyBatch(customer.id, {
       watermarks: [{ stream: WATERMARK, date: asOf }],
-      factHashes: [
-        {
-          kind: CLAIM_DIRECTORY,
-          hashes: Array.from(directory, ([id, ref]) => [id, JSON.stringify(ref)] as const),
-        },
-      ],
+      factHashes: [{ kind: CLAIM_DIRECTORY, hashes: changedDirectory(directory, storedDirectory) }],
       matches: { runId: report.runId, records: matchRecords(report.bankMatches) },
     });
     return this.finish(report, 'ok', started);
@@ -339,11 +335,14 @@ export class ReconciliationService {
     return latest;
   }
 
-  private async knownClaims(customerId: string): Promise<Map<string, ClaimRef>> {
-    const stored = await this.options.store.getFactHashes(customerId, CLAIM_DIRECTORY);
+  /** The claim directory as stored: parsed, and as the JSON text it was stored as (to write only changes). */
+  private async knownClaims(
+    customerId: string,
+  ): Promise<{ known: Map<string, ClaimRef>; json: ReadonlyMap<string, string> }> {
+    const json = await this.options.store.getFactHashes(customerId, CLAIM_DIRECTORY);
     const known = new Map<string, ClaimRef>();
-    for (const [id, json] of stored) known.set(id, JSON.parse(json) as ClaimRef);
-    return known;
+    for (const [id, text] of json) known.set(id, JSON.parse(text) as ClaimRef);
+    return { known, json };
   }
 
   private async customer(customerId: string): Promise<CustomerConfig> {
@@ -447,6 +446,19 @@ function fillCounts(report: ReconciliationReport, snapshot: ReturnType<typeof bu
     paidIn: sumOre(snapshot.payments.map((p) => p.amount)),
     paidOut: sumOre(snapshot.payouts.map((p) => p.amount)),
   };
+}
+
+/** The directory entries to store: those not stored yet or stored with other content. */
+function changedDirectory(
+  directory: ReadonlyMap<string, ClaimRef>,
+  stored: ReadonlyMap<string, string>,
+): (readonly [string, string])[] {
+  const changed: (readonly [string, string])[] = [];
+  for (const [id, ref] of directory) {
+    const json = JSON.stringify(ref);
+    if (stored.get(id) !== json) changed.push([id, json]);
+  }
+  return changed;
 }
 
 function matchRecords(bank: readonly BankMatch[]): MatchRecord[] {

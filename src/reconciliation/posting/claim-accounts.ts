@@ -104,8 +104,9 @@ export class ClaimAccounts {
   private readonly byType: ReadonlyMap<string, string>;
   private readonly byTypeFolded: ReadonlyMap<string, string>;
   private readonly byGroup: ReadonlyMap<string, string>;
-  private readonly liabilityCache = new WeakMap<ClaimRef, ResolvedLiability>();
-  private readonly natureCache = new WeakMap<ClaimRef, ClaimTypeInfo>();
+  // Maps, not WeakMaps: an instance lives for one run, and a weak map of 10^5 claims costs the GC far more.
+  private readonly liabilityCache = new Map<ClaimRef, ResolvedLiability>();
+  private readonly natureCache = new Map<ClaimRef, ClaimTypeInfo>();
   private knownByInstalment: Map<string, ClaimRef> | undefined;
 
   constructor(private readonly context: ClaimAccountContext) {

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import type { JournalLine } from '../../journal/journal-adapter.interface.js';
-import { canonicalEntryContent, canonicalJson, entryContentHash, sha256Hex } from './content-hash.js';
+import {
+  canonicalEntryContent,
+  canonicalJson,
+  entryContentHash,
+  sameEntryContent,
+  sha256Hex,
+} from './content-hash.js';
 
 describe('canonicalJson', () => {
   it('sorts keys, drops undefined members and keeps array order', () => {
@@ -39,6 +45,15 @@ describe('entry content hash', () => {
     date: fc.string(),
     description: fc.string({ unit: 'binary' }),
     lines: fc.array(line),
+  });
+
+  it('compares content exactly as the canonical text does (property)', () => {
+    fc.assert(
+      fc.property(content, content, fc.boolean(), (a, b, same) => {
+        const other = same ? { ...a, lines: a.lines.map((l) => ({ ...l })) } : b;
+        expect(sameEntryContent(a, other)).toBe(canonicalEntryContent(a) === canonicalEntryContent(other));
+      }),
+    );
   });
 
   it('writes exactly the canonical JSON of date, description and lines (property)', () => {

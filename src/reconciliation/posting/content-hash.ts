@@ -86,3 +86,34 @@ function number(value: number): string {
 export function entryContentHash(entry: Pick<JournalEntry, 'date' | 'description' | 'lines'>): string {
   return sha256Hex(canonicalEntryContent(entry));
 }
+
+/**
+ * True when two entries say the same thing: {@link canonicalEntryContent} writes the same text for both, so
+ * their {@link entryContentHash} is the same. Compared field by field, without writing or hashing anything.
+ * @publicApi
+ */
+export function sameEntryContent(
+  a: Pick<JournalEntry, 'date' | 'description' | 'lines'>,
+  b: Pick<JournalEntry, 'date' | 'description' | 'lines'>,
+): boolean {
+  if (a.date !== b.date || a.description !== b.description || a.lines.length !== b.lines.length) return false;
+  for (let i = 0; i < a.lines.length; i++) {
+    const x = a.lines[i];
+    const y = b.lines[i];
+    if (
+      x.account !== y.account ||
+      !sameNumber(x.debit, y.debit) ||
+      !sameNumber(x.credit, y.credit) ||
+      x.description !== y.description ||
+      x.kid !== y.kid ||
+      x.reference !== y.reference
+    )
+      return false;
+  }
+  return true;
+}
+
+/** Equal as canonical JSON writes them (`String`): -0 and 0 are one number there. */
+function sameNumber(a: number | undefined, b: number | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && String(a) === String(b));
+}

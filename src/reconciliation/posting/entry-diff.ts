@@ -1,7 +1,8 @@
 import type { IsoDate } from '../../domain/common.model.js';
 import type { JournalEntry, JournalLine } from '../../journal/journal-adapter.interface.js';
 import { assertBalanced } from './balance.js';
-import { entryContentHash } from './content-hash.js';
+import { SealedJournalEntry } from '../../journal/sealed-journal-entry.js';
+import { entryContentHash, sameEntryContent } from './content-hash.js';
 import { parentsOfKey, reversalKey, versionKey } from './entry-keys.js';
 import type { DesiredEntry, SnapshotParents } from './posting-rules.js';
 import { compareText } from './snapshot.js';
@@ -98,7 +99,8 @@ export function planPostings(
     } else if (latest.reversed) {
       plan.changed++;
       plan.toPost.push(newVersion(d, latest.version + 1));
-    } else if (latest.contentHash === d.contentHash) {
+    } else if (sameEntryContent(latest.entry, d)) {
+      // Compared by content, not by hash: exact, and independent of the form a stored hash was written in.
       plan.unchanged++;
     } else {
       plan.changed++;
@@ -152,20 +154,20 @@ export function applyPlan(
 }
 
 function newVersion(d: DesiredEntry, version: number): PlannedPosting {
-  const entry: JournalEntry = {
-    idempotencyKey: versionKey(d.idempotencyKey, version),
-    date: d.date,
-    description: d.description,
-    lines: d.lines,
-    source: d.source,
-  };
+  // Sealed: frozen all the way down, so the store and journal keep it without copying (see SealedJournalEntry).
+  const entry = new SealedJournalEntry(
+    versionKey(d.idempotencyKey, version),
+    d.date,
+    d.description,
+    d.lines,
+    d.source,
+  );
   return {
     action: 'post',
     baseKey: d.idempotencyKey,
     version,
     contentHash: d.contentHash,
-    // Frozen (its lines and source are when they come from the posting rules): see `emit` there.
-    entry: Object.freeze(assertBalanced(entry)),
+    entry: assertBalanced(entry),
   };
 }
 
@@ -173,27 +175,30 @@ function reversal(baseKey: string, latest: LatestVersion, options: PlanOptions):
   const old = latest.entry;
   const date =
     options.reversalDate !== undefined && options.reversalDate > old.date ? options.reversalDate : old.date;
-  const content = {
+  const entry = new SealedJournalEntry(
+    reversalKey(baseKey, latest.version),
     date,
-    description: `Reversering: ${old.description}`,
-    lines: Object.freeze(old.lines.map(mirror)) as JournalLine[],
-  };
-  const entry: JournalEntry = {
-    idempotencyKey: reversalKey(baseKey, latest.version),
-    ...content,
-    source: Object.freeze({ kind: 'reversal', ids: Object.freeze([latest.key]) as string[] }),
-    reverses: latest.key,
-  };
+    `Reversering: ${old.description}`,
+    old.lines.map(mirror),
+    { kind: 'reversal', ids: [latest.key] },
+    latest.key,
+  );
   return {
     action: 'reverse',
     baseKey,
     version: latest.version,
-    contentHash: entryContentHash(content),
-    entry: Object.freeze(assertBalanced(entry)),
+    contentHash: entryContentHash(entry),
+    entry: assertBalanced(entry),
   };
 }
 
+/** The line the other way round; only the line fields, so the sealed entry holds strings and numbers only. */
 function mirror(line: JournalLine): JournalLine {
-  const { debit, credit, ...rest } = line;
-  return Object.freeze(debit !== undefined ? { ...rest, credit: debit } : { ...rest, debit: credit });
+  const out: JournalLine = { account: line.account };
+  if (line.debit !== undefined) out.credit = line.debit;
+  else out.debit = line.credit;
+  if (line.description !== undefined) out.description = line.description;
+  if (line.kid !== undefined) out.kid = line.kid;
+  if (line.reference !== undefined) out.reference = line.reference;
+  return out;
 }

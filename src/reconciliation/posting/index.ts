@@ -29,6 +29,12 @@ export type { LatestVersion, PlannedPosting, PlanOptions, PostingPlan } from './
 export { factKey, keyPrefix, parentsOfKey, reversalKey, versionKey } from './entry-keys.js';
 export type { FactKind } from './entry-keys.js';
 export { assertBalanced, UnbalancedEntryError } from './balance.js';
-export { canonicalEntryContent, canonicalJson, entryContentHash, sha256Hex } from './content-hash.js';
+export {
+  canonicalEntryContent,
+  canonicalJson,
+  entryContentHash,
+  sameEntryContent,
+  sha256Hex,
+} from './content-hash.js';
 export { entryTouches } from './entry-touches.js';
 export type { EntryTouches } from './entry-touches.js';

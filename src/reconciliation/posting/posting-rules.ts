@@ -37,7 +37,7 @@ export type EntryFlag = 'payout-remainder-to-clearing' | 'date-derived';
  */
 export interface DesiredEntry extends JournalEntry {
   fact: EntryFact;
-  /** sha-256 of the canonical date, description and lines (`entryContentHash`). */
+  /** Hash of the canonical date, description and lines (`entryContentHash`). */
   contentHash: string;
   /** The date that decides the scope: payment date for payments and placements, else the entry's date. */
   factDate: IsoDate;
@@ -151,6 +151,7 @@ export function entriesForSnapshot(
       ...(customer.ownerPersonId === undefined ? {} : { ownerPersonId: customer.ownerPersonId }),
     }),
     prefix: keyPrefix(customer.id),
+    labels: new Map(),
     entries: [],
     issues: [],
     unbooked: [],
@@ -191,6 +192,8 @@ interface Context {
   claimAccounts: ClaimAccounts;
   /** `kob:{customer}:` */
   prefix: string;
+  /** Claim labels by claim, for this run (see claimLabel). */
+  labels: Map<Claim, string>;
   entries: DesiredEntry[];
   issues: PostingIssue[];
   unbooked: string[];
@@ -577,11 +580,9 @@ function externalSetOffIssues(ctx: Context): void {
   }
 }
 
-const labels = new WeakMap<Claim, string>();
-
 /** The claim as people know it: its description, else its type's text and period; person numbers masked. */
 function claimLabel(ctx: Context, claim: Claim): string {
-  let label = labels.get(claim);
+  let label = ctx.labels.get(claim);
   if (label === undefined) {
     const described = claim.description?.trim();
     if (described) label = described;
@@ -593,7 +594,7 @@ function claimLabel(ctx: Context, claim: Claim): string {
       label = period === undefined ? type : `${type} ${period}`;
     }
     label = mask(label);
-    labels.set(claim, label);
+    ctx.labels.set(claim, label);
   }
   return label;
 }
