@@ -3,7 +3,7 @@ import type { Claim, Instalment, Placement } from '../../domain/claim.model.js';
 import type { Payment, PaymentClaimPlacement } from '../../domain/payment.model.js';
 import type { Payout } from '../../domain/payout.model.js';
 import { SandboxLedger } from '../../testing/index.js';
-import { buildSnapshot, type ReconciliationSnapshot } from '../posting/snapshot.js';
+import { buildSnapshot, indexSnapshot, type ReconciliationSnapshot } from '../posting/snapshot.js';
 import { allocationsFromSnapshot, type Allocation } from './allocations.js';
 
 const ORG = '313367002';
@@ -180,6 +180,71 @@ describe('allocationsFromSnapshot', () => {
         paymentId: 'P9',
         amount: 300,
       }),
+    ]);
+  });
+
+  it('reads a placement from the payment side when the instalment it names is in the snapshot but lists it not', () => {
+    const i1 = inst('I1', 5_000, [
+      { kind: 'payment', paymentId: 'P1', instalmentId: 'I1', amount: 5_000, placedDate: '2026-02-09' },
+    ]);
+    const i2 = inst('I2', 3_000, [
+      { kind: 'payment', paymentId: 'P2', instalmentId: 'I2', amount: 1_000, placedDate: '2026-02-09' },
+    ]);
+    const p1 = pay('P1', [
+      { paymentId: 'P1', instalmentId: 'I1', amount: 5_000, placedDate: '2026-02-09' },
+      { paymentId: 'P1', instalmentId: 'I2', amount: 3_000, placedDate: '2026-02-11' },
+    ]);
+    const p2 = pay('P2', [{ paymentId: 'P2', instalmentId: 'I2', amount: 1_000, placedDate: '2026-02-09' }]);
+    const s = snap([claimOf(i1), claimOf(i2)], [p1, p2]);
+    expect(
+      allocationsFromSnapshot(s).map((a) => [
+        a.kind === 'set-off' ? '' : a.paymentId,
+        a.instalmentId,
+        a.evidence.listedOn,
+      ]),
+    ).toEqual([
+      ['P1', 'I1', 'instalment'],
+      ['P2', 'I2', 'instalment'],
+      ['P1', 'I2', 'payment'],
+    ]);
+  });
+
+  it('reads every instalment when instalment ids repeat in a snapshot made by hand', () => {
+    const first = inst('I1', 5_000, [
+      { kind: 'payment', paymentId: 'P1', instalmentId: 'I1', amount: 100, placedDate: '2026-02-09' },
+    ]);
+    const second = inst('I1', 5_000, [
+      { kind: 'payment', paymentId: 'P1', instalmentId: 'I1', amount: 50, placedDate: '2026-02-10' },
+    ]);
+    const s = snap([claimOf(first)]);
+    const hand: ReconciliationSnapshot = {
+      ...s,
+      claims: [...s.claims, { ...claimOf(second), claimId: 'K-other' }],
+    };
+    indexSnapshot(hand);
+    expect(allocationsFromSnapshot(hand).map((a) => [a.amount, a.date])).toEqual([
+      [100, '2026-02-09'],
+      [50, '2026-02-10'],
+    ]);
+  });
+
+  it('orders set-off pairs as the texts debt + NUL + credit order', () => {
+    const setOff = (on: string, counter: string, amount: number): Placement => ({
+      kind: 'set-off',
+      instalmentId: on,
+      counterInstalmentId: counter,
+      amount,
+      placedDate: '2026-02-11',
+    });
+    const debts = ['D10', 'D1', 'D1\u0000'].map((id, i) => inst(id, 1_000, [setOff(id, `C${i}`, 100 + i)]));
+    const ids = allocationsFromSnapshot(snap(debts.map((d) => claimOf(d)))).map((a) =>
+      a.kind === 'set-off' ? [a.instalmentId, a.counterInstalmentId] : [],
+    );
+    // 'D1\u0000' + NUL + 'C2' is below 'D1' + NUL + 'C1' (NUL < 'C'): the order of the joined texts, not of (debt, credit).
+    expect(ids).toEqual([
+      ['D1\u0000', 'C2'],
+      ['D1', 'C1'],
+      ['D10', 'C0'],
     ]);
   });
 

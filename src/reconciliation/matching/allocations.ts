@@ -1,9 +1,15 @@
-import type { Instalment, PaymentPlacement, Placement } from '../../domain/claim.model.js';
+import type {
+  Claim,
+  Instalment,
+  PaymentPlacement,
+  Placement,
+  SetOffPlacement,
+} from '../../domain/claim.model.js';
 import type { IsoDate } from '../../domain/common.model.js';
 import { addOre, type Ore } from '../../domain/money.js';
 import type { Payment } from '../../domain/payment.model.js';
 import type { ReconciliationSnapshot, SnapshotIndex } from '../posting/snapshot.js';
-import { compareText, indexSnapshot } from '../posting/snapshot.js';
+import { compareJoined, compareText, indexesEveryInstalment, indexSnapshot } from '../posting/snapshot.js';
 
 // Skatteetaten's own allocation is ground truth (accounting.md §5.1 invariant 7): every payment placed on an
 // instalment, every set-off of a credit against a debt and every payout becomes an allocation, as listed.
@@ -77,11 +83,35 @@ export type Allocation = PaymentAllocation | SetOffAllocation | PayoutAllocation
  */
 export function allocationsFromSnapshot(snapshot: ReconciliationSnapshot): Allocation[] {
   const index = indexSnapshot(snapshot);
-  return [
-    ...paymentAllocations(snapshot, index),
-    ...setOffAllocations(snapshot, index),
-    ...payoutAllocations(snapshot),
-  ];
+  const walk: Walk = { out: [], setOffs: [], index, asOf: snapshot.asOf, listed: undefined };
+  // One walk over the instalments reads the payment placements and the set-offs; through the index's own
+  // entries when they are every instalment in order (far fewer objects to visit than every claim and its list).
+  if (indexesEveryInstalment(index)) {
+    walk.listed = new Map();
+    for (const entry of index.instalmentsById.values()) instalmentSide(walk, entry.claim, entry.instalment);
+  } else {
+    for (const claim of snapshot.claims)
+      for (const inst of claim.instalments) instalmentSide(walk, claim, inst);
+  }
+  paymentSide(walk, snapshot);
+  setOffAllocations(walk);
+  payoutAllocations(snapshot, walk.out);
+  return walk.out;
+}
+
+/** What one call collects, in the order it is output: payment allocations, then set-offs, then payouts. */
+interface Walk {
+  out: Allocation[];
+  /** Every set-off placement with an amount, in the order listed, for {@link setOffAllocations}. */
+  setOffs: SetOffRead[];
+  index: SnapshotIndex;
+  asOf: IsoDate;
+  /**
+   * Set when the walk visits every instalment once and their ids are unique: per payment (as indexed), how many
+   * of its own placements (with an amount) the instalment they name lists too. All of them is the usual case,
+   * and then the payment side has nothing to add for that payment, known without looking the instalments up.
+   */
+  listed: Map<Payment, number> | undefined;
 }
 
 interface Part {
@@ -90,50 +120,119 @@ interface Part {
   dateFrom?: AllocationEvidence['dateFrom'];
 }
 
-function paymentAllocations(snapshot: ReconciliationSnapshot, index: SnapshotIndex): PaymentAllocation[] {
-  const out: PaymentAllocation[] = [];
-  // Instalment side. A pair's placements all sit in one instalment's list, so grouping stays local; the common
-  // case (each payment once per instalment) takes no grouping at all.
-  for (const claim of snapshot.claims) {
-    for (const inst of claim.instalments) {
-      const list = inst.placements;
-      if (list.length === 0) continue;
-      if (!repeatsPayment(list)) {
-        for (const p of list) {
-          if (p.kind !== 'payment' || p.amount <= 0) continue;
-          const paymentDate = index.paymentsById.get(p.paymentId)?.paymentDate ?? p.paymentDate;
-          const part = placementPart(p.amount, p.placedDate, paymentDate, inst, snapshot.asOf);
-          out.push(paymentAllocation(p.paymentId, inst.instalmentId, 'instalment', paymentDate, part, 1));
-        }
-        continue;
-      }
-      const placed = list.filter((p): p is PaymentPlacement => p.kind === 'payment' && p.amount > 0);
-      for (const group of groupLocally(placed, (p) => p.paymentId)) {
-        const paymentId = group[0].paymentId;
-        const paymentDate = index.paymentsById.get(paymentId)?.paymentDate ?? group[0].paymentDate;
-        const parts = group.map((p) =>
-          placementPart(p.amount, p.placedDate, paymentDate, inst, snapshot.asOf),
+/**
+ * The instalment side of one instalment. A pair's placements all sit in one instalment's list, so grouping
+ * stays local; the common case (each payment once per instalment) takes no grouping and no intermediate objects.
+ */
+function instalmentSide(walk: Walk, claim: Claim, inst: Instalment): void {
+  const list = inst.placements;
+  const n = list.length;
+  if (n === 0) return;
+  const { out, index, asOf } = walk;
+  if (n === 1 || !repeatsPayment(list)) {
+    for (let i = 0; i < n; i++) {
+      const p = list[i];
+      if (p.amount <= 0) continue;
+      if (p.kind === 'payment') {
+        const payment = index.paymentsById.get(p.paymentId);
+        const paymentDate = payment?.paymentDate ?? p.paymentDate;
+        out.push(
+          onePlacement(p.paymentId, inst.instalmentId, paymentDate, p.amount, p.placedDate, inst, asOf),
         );
-        pushPayment(out, paymentId, inst.instalmentId, 'instalment', paymentDate, parts);
-      }
+        if (walk.listed !== undefined && payment !== undefined) countListed(walk.listed, payment, inst);
+      } else if (p.kind === 'set-off') walk.setOffs.push(setOffRead(walk, claim, inst, p));
     }
+    return;
   }
-  // Payment side, for pairs the instalment side does not list (its claim is outside the snapshot, or it
-  // left the placement out).
+  const placed = list.filter((p): p is PaymentPlacement => p.kind === 'payment' && p.amount > 0);
+  for (const group of groupLocally(placed, (p) => p.paymentId)) {
+    const paymentId = group[0].paymentId;
+    const payment = index.paymentsById.get(paymentId);
+    const paymentDate = payment?.paymentDate ?? group[0].paymentDate;
+    const parts = group.map((p) => placementPart(p.amount, p.placedDate, paymentDate, inst, asOf));
+    pushPayment(out, paymentId, inst.instalmentId, 'instalment', paymentDate, parts);
+    if (walk.listed !== undefined && payment !== undefined) countListed(walk.listed, payment, inst);
+  }
+  for (const p of list)
+    if (p.kind === 'set-off' && p.amount > 0) walk.setOffs.push(setOffRead(walk, claim, inst, p));
+}
+
+/**
+ * The payment side, for pairs the instalment side does not list (its claim is outside the snapshot, or it left
+ * the placement out).
+ */
+function paymentSide(walk: Walk, snapshot: ReconciliationSnapshot): void {
+  const { out, index, asOf, listed } = walk;
   for (const payment of snapshot.payments) {
-    if (payment.placements.length === 0 || allListedOnInstalments(payment, index)) continue;
+    if (payment.placements.length === 0) continue;
+    const count = listed?.get(payment);
+    if (count !== undefined && count === placedCount(payment)) continue;
+    if (allListedOnInstalments(payment, index)) continue;
     const placed = payment.placements.filter((p) => p.amount > 0);
     for (const group of groupLocally(placed, (p) => p.instalmentId)) {
       const instalmentId = group[0].instalmentId;
       const inst = index.instalmentsById.get(instalmentId)?.instalment;
       if (inst && listsPayment(inst, payment.paymentId)) continue;
-      const parts = group.map((p) =>
-        placementPart(p.amount, p.placedDate, payment.paymentDate, inst, snapshot.asOf),
-      );
+      const parts = group.map((p) => placementPart(p.amount, p.placedDate, payment.paymentDate, inst, asOf));
       pushPayment(out, payment.paymentId, instalmentId, 'payment', payment.paymentDate, parts);
     }
   }
-  return out;
+}
+
+/** The allocation of a pair placed once (the usual case), built directly: {@link placementPart} inlined. */
+function onePlacement(
+  paymentId: string,
+  instalmentId: string,
+  paymentDate: IsoDate | undefined,
+  amount: Ore,
+  placedDate: IsoDate | undefined,
+  inst: Instalment,
+  asOf: IsoDate,
+): PaymentAllocation {
+  let date: IsoDate;
+  let ev: AllocationEvidence;
+  if (placedDate !== undefined) {
+    date = placedDate;
+    ev = SINGLE.instalment;
+  } else if (paymentDate !== undefined) {
+    date = paymentDate;
+    ev = { listedOn: 'instalment', parts: 1, dateFrom: 'payment-date' };
+  } else if (inst.dueDate !== undefined) {
+    date = inst.dueDate;
+    ev = { listedOn: 'instalment', parts: 1, dateFrom: 'due-date' };
+  } else {
+    date = asOf;
+    ev = { listedOn: 'instalment', parts: 1, dateFrom: 'as-of' };
+  }
+  const allocation: PaymentAllocation = {
+    kind: 'payment',
+    rule: 'skatteetaten-placement',
+    paymentId,
+    instalmentId,
+    amount,
+    date,
+    evidence: ev,
+  };
+  if (paymentDate !== undefined) allocation.paymentDate = paymentDate;
+  return allocation;
+}
+
+/**
+ * Adds to the payment's count its placements (with an amount) on `inst`, which lists the payment: called once
+ * per instalment and payment, every instalment visited once and ids unique, so each placement counts at most
+ * once, and all of them count exactly when {@link allListedOnInstalments} holds.
+ */
+function countListed(listed: Map<Payment, number>, payment: Payment, inst: Instalment): void {
+  let n = 0;
+  for (const q of payment.placements) if (q.amount > 0 && q.instalmentId === inst.instalmentId) n++;
+  if (n > 0) listed.set(payment, (listed.get(payment) ?? 0) + n);
+}
+
+/** The payment's placements with an amount. */
+function placedCount(payment: Payment): number {
+  let n = 0;
+  for (const q of payment.placements) if (q.amount > 0) n++;
+  return n;
 }
 
 /** True when the instalment lists a placement of the payment (with an amount). */
@@ -154,7 +253,7 @@ function allListedOnInstalments(payment: Payment, index: SnapshotIndex): boolean
 }
 
 function pushPayment(
-  out: PaymentAllocation[],
+  out: Allocation[],
   paymentId: string,
   instalmentId: string,
   listedOn: AllocationSource,
@@ -226,53 +325,69 @@ function placementPart(
   return { amount, date: asOf, dateFrom: 'as-of' };
 }
 
-function setOffAllocations(snapshot: ReconciliationSnapshot, index: SnapshotIndex): SetOffAllocation[] {
-  const pairs = new Map<
-    string,
-    { debt: string; credit: string; counterClaimType?: string; fromDebt: Part[]; fromCredit: Part[] }
-  >();
-  for (const claim of snapshot.claims) {
-    for (const inst of claim.instalments) {
-      for (const p of inst.placements) {
-        if (p.kind !== 'set-off' || p.amount <= 0) continue;
-        const side = sideOf(inst, p.counterInstalmentId, index);
-        const debt = side === 'debt' ? inst.instalmentId : p.counterInstalmentId;
-        const credit = side === 'debt' ? p.counterInstalmentId : inst.instalmentId;
-        const key = `${debt}\u0000${credit}`;
-        let pair = pairs.get(key);
-        if (!pair) pairs.set(key, (pair = { debt, credit, fromDebt: [], fromCredit: [] }));
-        if (side === 'debt' && p.counterClaimType !== undefined) pair.counterClaimType = p.counterClaimType;
-        const part = setOffPart(
-          p.amount,
-          p.placedDate,
-          inst,
-          p.counterDueDate,
-          claim.createdDate,
-          snapshot.asOf,
-        );
-        (side === 'debt' ? pair.fromDebt : pair.fromCredit).push(part);
-      }
+/** One set-off placement with an amount, as read from the debt or the credit instalment. */
+interface SetOffRead {
+  debt: string;
+  credit: string;
+  fromDebt: boolean;
+  /** The counter-claim's type as the debt side names it (read from the debt side only). */
+  counterClaimType: string | undefined;
+  part: Part;
+}
+
+const NUL = 0;
+
+function setOffRead(walk: Walk, claim: Claim, inst: Instalment, p: SetOffPlacement): SetOffRead {
+  const fromDebt = sideOf(inst, p.counterInstalmentId, walk.index) === 'debt';
+  return {
+    debt: fromDebt ? inst.instalmentId : p.counterInstalmentId,
+    credit: fromDebt ? p.counterInstalmentId : inst.instalmentId,
+    fromDebt,
+    counterClaimType: fromDebt ? p.counterClaimType : undefined,
+    part: setOffPart(p.amount, p.placedDate, inst, p.counterDueDate, claim.createdDate, walk.asOf),
+  };
+}
+
+/**
+ * Set-offs, one pair at a time in the order of the key `debt\u0000credit` (compared without building it): the
+ * stable sort keeps each pair's reads in the order they were listed. A pair listed on both sides is read from
+ * the debt side.
+ */
+function setOffAllocations(walk: Walk): void {
+  const { setOffs: reads, out } = walk;
+  reads.sort(compareSetOffKeys);
+  for (let i = 0; i < reads.length;) {
+    const first = reads[i];
+    let end = i + 1;
+    while (end < reads.length && compareSetOffKeys(first, reads[end]) === 0) end++;
+    let useDebt = false;
+    let counterClaimType: string | undefined;
+    for (let j = i; j < end; j++) {
+      if (!reads[j].fromDebt) continue;
+      useDebt = true;
+      if (reads[j].counterClaimType !== undefined) counterClaimType = reads[j].counterClaimType;
     }
-  }
-  const out: SetOffAllocation[] = [];
-  for (const key of Array.from(pairs.keys()).sort(compareText)) {
-    const pair = pairs.get(key)!;
-    const useDebt = pair.fromDebt.length > 0;
-    for (const { date, amount, parts, dateFrom } of sumByDate(useDebt ? pair.fromDebt : pair.fromCredit)) {
+    const parts: Part[] = [];
+    for (let j = i; j < end; j++) if (reads[j].fromDebt === useDebt) parts.push(reads[j].part);
+    for (const { date, amount, parts: n, dateFrom } of sumByDate(parts)) {
       const allocation: SetOffAllocation = {
         kind: 'set-off',
         rule: 'skatteetaten-set-off',
-        instalmentId: pair.debt,
-        counterInstalmentId: pair.credit,
+        instalmentId: first.debt,
+        counterInstalmentId: first.credit,
         amount,
         date,
-        evidence: evidence(useDebt ? 'debt' : 'credit', parts, dateFrom),
+        evidence: evidence(useDebt ? 'debt' : 'credit', n, dateFrom),
       };
-      if (pair.counterClaimType !== undefined) allocation.counterClaimType = pair.counterClaimType;
+      if (counterClaimType !== undefined) allocation.counterClaimType = counterClaimType;
       out.push(allocation);
     }
+    i = end;
   }
-  return out;
+}
+
+function compareSetOffKeys(a: SetOffRead, b: SetOffRead): number {
+  return compareJoined(a.debt, a.credit, b.debt, b.credit, NUL);
 }
 
 /** Whether `inst` is the debt or the credit of a set-off: by its own sign, else the counter-instalment's. */
@@ -294,14 +409,20 @@ function setOffPart(
 ): Part {
   if (placedDate !== undefined) return { amount, date: placedDate };
   // Without a date, a set-off cannot be earlier than both instalments falling due: a stable stand-in.
-  const due = [inst.dueDate, counterDueDate].filter((d): d is IsoDate => d !== undefined).sort(compareText);
-  if (due.length > 0) return { amount, date: due[due.length - 1], dateFrom: 'due-date' };
+  const due = laterDate(inst.dueDate, counterDueDate);
+  if (due !== undefined) return { amount, date: due, dateFrom: 'due-date' };
   if (created !== undefined) return { amount, date: created, dateFrom: 'claim-created' };
   return { amount, date: asOf, dateFrom: 'as-of' };
 }
 
-function payoutAllocations(snapshot: ReconciliationSnapshot): PayoutAllocation[] {
-  const out: PayoutAllocation[] = [];
+/** The later of two dates (code-unit order), either may be missing. */
+function laterDate(a: IsoDate | undefined, b: IsoDate | undefined): IsoDate | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareText(a, b) > 0 ? a : b;
+}
+
+function payoutAllocations(snapshot: ReconciliationSnapshot, out: Allocation[]): void {
   for (const payout of snapshot.payouts) {
     for (const credit of payout.credits) {
       if (credit.paidOutAmount <= 0) continue;
@@ -331,17 +452,23 @@ function payoutAllocations(snapshot: ReconciliationSnapshot): PayoutAllocation[]
       });
     }
   }
-  return out;
 }
 
-function sumByDate(
-  parts: readonly Part[],
-): { date: IsoDate; amount: Ore; parts: number; dateFrom?: Part['dateFrom'] }[] {
-  if (parts.length === 1) return [{ ...parts[0], parts: 1 }];
-  const byDate = new Map<
-    IsoDate,
-    { date: IsoDate; amount: Ore; parts: number; dateFrom?: Part['dateFrom'] }
-  >();
+interface Summed {
+  date: IsoDate;
+  amount: Ore;
+  parts: number;
+  dateFrom?: Part['dateFrom'];
+}
+
+function sumByDate(parts: readonly Part[]): Summed[] {
+  if (parts.length === 1) {
+    const only = parts[0];
+    const summed: Summed = { date: only.date, amount: only.amount, parts: 1 };
+    if (only.dateFrom !== undefined) summed.dateFrom = only.dateFrom;
+    return [summed];
+  }
+  const byDate = new Map<IsoDate, Summed>();
   for (const part of parts) {
     const seen = byDate.get(part.date);
     if (seen) {
@@ -349,11 +476,7 @@ function sumByDate(
       seen.parts++;
       if (part.dateFrom === undefined) delete seen.dateFrom;
     } else {
-      const entry: { date: IsoDate; amount: Ore; parts: number; dateFrom?: Part['dateFrom'] } = {
-        date: part.date,
-        amount: part.amount,
-        parts: 1,
-      };
+      const entry: Summed = { date: part.date, amount: part.amount, parts: 1 };
       if (part.dateFrom !== undefined) entry.dateFrom = part.dateFrom;
       byDate.set(part.date, entry);
     }

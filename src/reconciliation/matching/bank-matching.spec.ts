@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Payment } from '../../domain/payment.model.js';
 import type { BankTransaction } from '../../journal/journal-adapter.interface.js';
+import { textHash } from '../posting/snapshot.js';
 import { normaliseBankAccount } from './bank-accounts.js';
 import { matchBankTransactions } from './bank-matching.js';
 
@@ -128,6 +129,41 @@ describe('matchBankTransactions', () => {
     );
     expect(brief(oneToMany)).toEqual([['split-payment', 'suggested', ['P1'], ['B1', 'B2']]]);
     expect(oneToMany.unmatchedBankTransactionIds).toEqual(['B3']);
+  });
+
+  it('counts days between dates as the calendar does, odd dates as Date.UTC reads them (property)', () => {
+    const day = 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1900, 0, 1) / day, max: Date.UTC(2200, 0, 1) / day }),
+        fc.integer({ min: -30, max: 30 }),
+        (d, k) => {
+          const r = matchBankTransactions(
+            [payment('P', iso(d * day), 1_000, '7')],
+            [bank('B', iso((d + k) * day), 1_000, { kid: '7' })],
+          );
+          expect(r.matches.map((m) => m.evidence.dateDifferenceDays)).toEqual([Math.abs(k)]);
+        },
+      ),
+    );
+    // 30 February is 2 March and month 00 December, as Date.UTC has them; year 0099 is 1999.
+    const odd = (a: string, b: string) =>
+      matchBankTransactions([payment('P', a, 1_000, '7')], [bank('B', b, 1_000, { kid: '7' })]).matches[0]
+        ?.evidence.dateDifferenceDays;
+    expect(odd('2026-02-30', '2026-03-02')).toBe(0);
+    expect(odd('2026-00-15', '2025-12-16')).toBe(1);
+    expect(odd('0099-06-01', '1999-06-03')).toBe(2);
+  });
+
+  it('never matches by KID two KIDs that only share a hash', () => {
+    // Found by search: two KIDs with one 30-bit hash (the lines are kept by that hash).
+    expect(textHash('0335786')).toBe(textHash('1074240'));
+    const result = matchBankTransactions(
+      [payment('P1', '2026-02-10', 1_000, '0335786')],
+      [bank('B1', '2026-02-10', 1_000, { kid: '1074240', counterpartyAccount: TAX })],
+    );
+    expect(brief(result)).toEqual([['amount-date-account', 'suggested', ['P1'], ['B1']]]);
   });
 
   it('gives the same matches whatever order its inputs come in (property)', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Claim, Instalment } from '../../domain/claim.model.js';
 import type { Payment } from '../../domain/payment.model.js';
 import { SandboxLedger } from '../../testing/index.js';
-import { buildSnapshot, type ReconciliationSnapshot } from '../posting/snapshot.js';
+import { buildSnapshot, indexSnapshot, type ReconciliationSnapshot } from '../posting/snapshot.js';
 import { suggestPlacements } from './suggestions.js';
 
 const ORG = '313367002';
@@ -176,5 +176,44 @@ describe('suggestPlacements', () => {
       ),
       { numRuns: 10 },
     );
+  });
+  it('suggests the same whether the snapshot is indexed or not (sandbox, property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.constantFrom('313367002', '212201782', '314961900'),
+        (seed, org) => {
+          const ledger = SandboxLedger.documented({ seed });
+          const sources = {
+            customer: { id: 'c', organisasjonsnummer: org },
+            asOf: ledger.today,
+            openClaims: ledger.openClaims(org)!,
+          };
+          const plain = suggestPlacements(buildSnapshot(sources));
+          const indexed = buildSnapshot(sources);
+          indexSnapshot(indexed);
+          expect(suggestPlacements(indexed)).toEqual(plain);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
+  it('orders due dates as text, written odd or missing, and reads every instalment when ids repeat', () => {
+    const odd = claim('ODD', 'Skatt', TAX, [
+      ['O1', 1_000, '2026-2-01'],
+      ['O2', 1_000, '2026-02-01'],
+    ]);
+    const repeated = claim('REP', 'Skatt', TAX, [['O2', 500, '2026-01-01']]);
+    const s = snap([odd, repeated], [payment('P1', 10_000)]);
+    const hand: ReconciliationSnapshot = { ...s, claims: [...s.claims, repeated] };
+    indexSnapshot(hand);
+    // '2026-01-01' < '2026-02-01' < '2026-2-01' as text; the repeated instalment is offered twice, as listed.
+    expect(suggestPlacements(hand).map((x) => [x.instalmentId, x.amount])).toEqual([
+      ['O2', 500],
+      ['O2', 500],
+      ['O2', 1_000],
+      ['O1', 1_000],
+    ]);
   });
 });

@@ -1,7 +1,17 @@
 import type { Claim } from '../../domain/claim.model.js';
 import type { Payment } from '../../domain/payment.model.js';
 import type { Payout } from '../../domain/payout.model.js';
-import { buildSnapshot, indexSnapshot } from './snapshot.js';
+import fc from 'fast-check';
+import {
+  buildSnapshot,
+  builtIndex,
+  compareJoined,
+  compareText,
+  indexesEveryInstalment,
+  indexSnapshot,
+  textHash,
+  type ReconciliationSnapshot,
+} from './snapshot.js';
 
 const ORG = '313367002';
 const customer = { id: 'c', organisasjonsnummer: ORG };
@@ -141,5 +151,78 @@ describe('buildSnapshot', () => {
       instalment: s.claims[0].instalments[0],
     });
     expect(index.paymentsById.get('P')).toBe(s.payments[0]);
+  });
+  it('orders and merges claims by the joined key partyId|claimId, also when a party id is a prefix or holds a |', () => {
+    // '123|K' < '12|K' ('3' < '|'), and party '12|' with claim '3' has the key of party '12' with claim '|3'.
+    const a = claim('K', undefined, '123');
+    const b = claim('K', undefined, '12');
+    const c = claim('3', undefined, '12|');
+    const d = { ...claim('|3', undefined, '12'), description: 'fetched later, same activity' };
+    const s = buildSnapshot({
+      customer,
+      asOf: '2026-03-01',
+      claims: [{ partyId: ORG, shielded: false, period, claims: [b, c, a, d] }],
+    });
+    expect(s.claims).toHaveLength(3);
+    expect(s.claims[0]).toBe(a);
+    expect(s.claims[1]).toBe(b);
+    expect(s.claims[2]).toBe(d);
+  });
+
+  it('compares joined keys as the joined texts would compare, without joining them (property)', () => {
+    const part = fc.string({ unit: fc.constantFrom('1', '2', '|', '\u0000', 'a', 'é'), maxLength: 4 });
+    fc.assert(
+      fc.property(part, part, part, part, fc.constantFrom(0x7c, 0), (a1, a2, b1, b2, sep) => {
+        const joint = String.fromCharCode(sep);
+        expect(Math.sign(compareJoined(a1, a2, b1, b2, sep))).toBe(
+          compareText(a1 + joint + a2, b1 + joint + b2),
+        );
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('keeps payments apart whose ids share a hash, and merges copies of each', () => {
+    // Found by search: two ids with one 30-bit hash, so the copies are told apart by the ids themselves.
+    expect(textHash('P329599')).toBe(textHash('P532382'));
+    const x = payment('P329599', '2026-02-01', 100);
+    const y = payment('P532382', '2026-02-01', 100);
+    const placed: Payment = {
+      ...payment('P329599', '2026-02-01', 0),
+      placements: [{ paymentId: 'P329599', instalmentId: 'I', amount: 100, placedDate: '2026-02-02' }],
+    };
+    const s = buildSnapshot({
+      customer,
+      asOf: '2026-03-01',
+      payments: [
+        { partyId: ORG, shielded: false, period, payments: [x, y] },
+        { partyId: ORG, shielded: false, period, payments: [placed] },
+      ],
+    });
+    expect(s.payments).toHaveLength(2);
+    expect(s.payments[0]).toBe(placed);
+    expect(s.payments[1]).toBe(y);
+  });
+
+  it('indexes the first of repeated ids in any order, and tells whether it holds every instalment', () => {
+    const k2 = claim('K2');
+    const k1 = claim('K1');
+    const k2again = claim('K2', '2026-02-01');
+    const s = buildSnapshot({
+      customer,
+      asOf: '2026-03-01',
+      claims: [{ partyId: ORG, shielded: false, period, claims: [k2, k1] }],
+    });
+    expect(builtIndex(s)).toBeUndefined();
+    const index = indexSnapshot(s);
+    expect(builtIndex(s)).toBe(index);
+    expect(indexesEveryInstalment(index)).toBe(true);
+    // Made by hand, out of order and with a claim (and so an instalment id) twice.
+    const hand: ReconciliationSnapshot = { ...s, claims: [k2, k1, k2again] };
+    const handIndex = indexSnapshot(hand);
+    expect(Array.from(handIndex.claimsById.keys())).toEqual(['K2', 'K1']);
+    expect(handIndex.claimsById.get('K2')).toBe(k2);
+    expect(handIndex.instalmentsById.get('K2-1')?.instalment).toBe(k2.instalments[0]);
+    expect(indexesEveryInstalment(handIndex)).toBe(false);
   });
 });
