@@ -182,12 +182,11 @@ function entryIssues(entry: unknown, path: string): ValidationIssue[] {
 const KNOWN_ACCOUNTS = 8;
 
 /**
- * Checks entries one at a time by the rules of {@link journalBatchIssues}, for an adapter that does more with each
- * entry while it is at hand (a batch of hundreds of thousands is then read once). One per batch: it remembers the
- * few accounts and the last date it found usable, which a batch repeats on most entries.
- * @internal
+ * Checks entries one at a time by the rules of {@link journalBatchIssues}, quickly for the usual valid entry.
+ * One per batch: it remembers the few accounts and the last date it found usable, which a batch repeats on most
+ * entries.
  */
-export class JournalEntryChecker {
+class JournalEntryChecker {
   private readonly knownAccounts: string[] = [];
   private knownDate: string | undefined = undefined;
 

@@ -13,7 +13,6 @@ import {
   assertValidBalanceAssertions,
   assertValidCustomerRef,
   assertValidJournalBatch,
-  JournalEntryChecker,
 } from './journal-entry.validation.js';
 import { BalanceAssertionError, type BalanceMismatch } from './journal.error.js';
 import { isSealedJournalEntry } from './sealed-journal-entry.js';
@@ -66,12 +65,6 @@ interface AccountTotal {
   volume: number;
 }
 
-/** Totals per account of a batch being posted, and its latest date. */
-interface BatchTotals {
-  totals: Map<string, AccountTotal>;
-  latest: string;
-}
-
 /** Adds the lines of a (valid) entry to `totals`. */
 function addLines(totals: Map<string, AccountTotal>, lines: readonly JournalLine[]): void {
   for (let i = 0; i < lines.length; i++) {
@@ -91,38 +84,9 @@ function addLines(totals: Map<string, AccountTotal>, lines: readonly JournalLine
   }
 }
 
-/** Takes the lines of an entry that was added but not posted (a duplicate) out of `totals`, but not its volume. */
-function takeBackLines(totals: Map<string, AccountTotal>, lines: readonly JournalLine[]): void {
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const slot = totals.get(line.account) as AccountTotal;
-    if (line.debit !== undefined) slot.total -= line.debit;
-    else slot.total += line.credit as Ore;
-  }
-}
-
 function anyUnsafe(totals: Map<string, AccountTotal>): boolean {
   for (const slot of totals.values()) if (slot.volume > Number.MAX_SAFE_INTEGER) return true;
   return false;
-}
-
-/**
- * Checks a batch entry by entry and sums each entry's lines per account while they are at hand (so a batch of
- * hundreds of thousands of entries is read once for both). `undefined` as soon as an entry may have a problem:
- * the caller then checks the whole batch the thorough way, which reports it.
- */
-function checkAndSum(entries: readonly JournalEntry[]): BatchTotals | undefined {
-  if (!Array.isArray(entries)) return undefined;
-  const checker = new JournalEntryChecker();
-  const totals = new Map<string, AccountTotal>();
-  let latest = '';
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    if (!checker.check(entry)) return undefined;
-    if (entry.date > latest) latest = entry.date;
-    addLines(totals, entry.lines);
-  }
-  return { totals, latest };
 }
 
 interface CustomerLedger {
@@ -131,15 +95,15 @@ interface CustomerLedger {
   assertions: RecordedBalanceAssertion[];
   bank: BankTransaction[];
   /**
-   * Debit-positive balance per account over `entries[0 .. summed)`: kept up to date by posting, or brought up
-   * to date when balances are read (posted entries never change: they are copies or frozen), so that reading
-   * balances does not sum every entry again.
+   * Debit-positive balance per account over `entries[0 .. summed)`, brought up to date when balances are read
+   * (posted entries never change: they are copies or frozen), so that reading balances does not sum every
+   * entry again.
    */
   totals: Map<string, AccountTotal>;
   summed: number;
   /**
-   * No summed entry is dated later ('' when none): the totals are the balances as of this date or any later.
-   * (It may be later than needed, by a duplicate's date: balances are then summed afresh, which is only slower.)
+   * The latest date of the summed entries ('' when none): the totals are the balances as of this date or any
+   * later.
    */
   latest: string;
   /** Some total's volume left the safe integer range: balances are then summed afresh, which reports it. */
@@ -243,20 +207,14 @@ export class MemoryJournalAdapter implements JournalAdapter {
       call.outcome = 'failed';
       throw plan.error;
     }
-    let batch: BatchTotals | undefined;
     try {
-      // Without a planned failure every entry is posted or is a duplicate (taken back below), so the check can
-      // sum the lines as it goes, for the running balances.
-      batch = plan === undefined ? checkAndSum(entries) : undefined;
-      if (batch === undefined) assertValidJournalBatch(entries);
+      assertValidJournalBatch(entries);
     } catch (error) {
       call.outcome = 'rejected';
       throw error;
     }
     const ledger = this.ledger(customer.id);
     const { keys, entries: posted } = ledger;
-    // The batch's sums extend the running totals only when those cover everything posted so far.
-    const extend = batch !== undefined && ledger.summed === posted.length ? batch : undefined;
     const limit = plan?.kind === 'after' ? plan.entries : Infinity;
     // Sized up front, one result per entry (a planned failure throws instead of answering): made once instead
     // of being grown and copied as it fills.
@@ -269,7 +227,6 @@ export class MemoryJournalAdapter implements JournalAdapter {
       const size = keys.size;
       if (keys.add(key).size === size) {
         results[i] = { idempotencyKey: key, status: 'duplicate' };
-        if (extend !== undefined) takeBackLines(extend.totals, entry.lines);
         continue;
       }
       if (written >= limit) {
@@ -282,20 +239,6 @@ export class MemoryJournalAdapter implements JournalAdapter {
       written++;
       this.sequence++;
       results[i] = { idempotencyKey: key, status: 'posted', ref: `memory:${this.sequence}` };
-    }
-    if (extend !== undefined) {
-      const totals = ledger.totals;
-      for (const [account, { total, volume }] of extend.totals) {
-        const slot = totals.get(account);
-        if (slot === undefined) totals.set(account, { total, volume });
-        else {
-          slot.total += total;
-          slot.volume += volume;
-        }
-      }
-      if (extend.latest > ledger.latest) ledger.latest = extend.latest;
-      ledger.summed = posted.length;
-      ledger.unsafe = anyUnsafe(totals);
     }
     if (plan?.kind === 'after') {
       call.outcome = 'failed';
