@@ -23,6 +23,7 @@ import type {
   StoredMatch,
 } from '../state-store.interface.js';
 import {
+  classifyNotInserted,
   latestVersionsOf,
   limitOf,
   lockExpiry,
@@ -359,18 +360,16 @@ export class MemoryStateStore implements StateStore {
   /** Inserts the entries whose keys are new; on an error, removes those it inserted. */
   private insertOutbox(data: CustomerData, entries: readonly NewOutboxEntry[]): AddToOutboxResult {
     const { outbox, rows } = data;
-    const existing: string[] = [];
-    const conflicts: string[] = [];
-    if (entries.length === 0) return { added: 0, existing, conflicts };
+    const skipped: { key: string; contentHash: string }[] = [];
+    if (entries.length === 0) return classifyNotInserted(0, skipped, () => undefined);
     const createdAt = new Date(this.clock.now()).toISOString();
     const start = rows.length;
     try {
       for (const e of entries) {
         const key = e.entry.idempotencyKey;
         // A key repeated within the call meets the row its first occurrence inserted.
-        const stored = outbox.get(key);
-        if (stored !== undefined) {
-          (stored.contentHash === e.contentHash ? existing : conflicts).push(key);
+        if (outbox.has(key)) {
+          skipped.push({ key, contentHash: e.contentHash });
           continue;
         }
         const sealed = isSealedJournalEntry(e.entry);
@@ -396,7 +395,7 @@ export class MemoryStateStore implements StateStore {
       rows.length = start;
       throw error;
     }
-    return { added: rows.length - start, existing, conflicts };
+    return classifyNotInserted(rows.length - start, skipped, (key) => outbox.get(key)?.contentHash);
   }
 
   /** Read copies of the customer's rows with one of `statuses` (any when undefined), in written order. */
