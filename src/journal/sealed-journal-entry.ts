@@ -19,7 +19,9 @@ export class SealedJournalEntry implements JournalEntry {
 
   /**
    * @param lines made by the posting rules or mirrored from a stored version: objects of strings and numbers
-   *   only. They, the array and `source` are frozen here (a no-op for those already frozen).
+   *   only. Kept as they are when the array and every line are frozen already (as the posting rules make them);
+   *   otherwise frozen copies are kept, so the caller's objects are never frozen behind its back.
+   * @param source kept when it and its `ids` are frozen, else a frozen copy.
    */
   constructor(
     idempotencyKey: string,
@@ -32,20 +34,33 @@ export class SealedJournalEntry implements JournalEntry {
     this.idempotencyKey = idempotencyKey;
     this.date = date;
     this.description = description;
-    if (!Object.isFrozen(lines)) {
-      for (let i = 0; i < lines.length; i++) Object.freeze(lines[i]);
-      Object.freeze(lines);
-    }
-    this.lines = lines as JournalLine[];
-    if (!Object.isFrozen(source)) {
-      Object.freeze(source.ids);
-      Object.freeze(source);
-    }
-    this.source = source as { kind: string; ids: string[] };
+    this.lines = sealedLines(lines);
+    this.source =
+      Object.isFrozen(source) && Object.isFrozen(source.ids)
+        ? (source as { kind: string; ids: string[] })
+        : Object.freeze({ kind: source.kind, ids: Object.freeze([...source.ids]) as string[] });
     // Only when set: an own `reverses: undefined` would show in `Object.keys` and `in`.
     if (reverses !== undefined) this.reverses = reverses;
     Object.freeze(this);
   }
+}
+
+function sealedLines(lines: readonly JournalLine[]): JournalLine[] {
+  let frozen = Object.isFrozen(lines);
+  for (let i = 0; frozen && i < lines.length; i++) frozen = Object.isFrozen(lines[i]);
+  if (frozen) return lines as JournalLine[];
+  return Object.freeze(lines.map(copyLine)) as JournalLine[];
+}
+
+/** A frozen copy of the line fields only, so the sealed entry holds strings and numbers only. */
+function copyLine(line: JournalLine): JournalLine {
+  const out: JournalLine = { account: line.account };
+  if (line.debit !== undefined) out.debit = line.debit;
+  if (line.credit !== undefined) out.credit = line.credit;
+  if (line.description !== undefined) out.description = line.description;
+  if (line.kid !== undefined) out.kid = line.kid;
+  if (line.reference !== undefined) out.reference = line.reference;
+  return Object.freeze(out);
 }
 
 /** True for an entry made as a {@link SealedJournalEntry}: deep-frozen, JSON-safe, kept as it is. @internal */

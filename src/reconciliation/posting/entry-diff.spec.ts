@@ -35,6 +35,28 @@ function postAll(desired: DesiredEntry[], latest = new Map<string, LatestVersion
 }
 
 describe('planPostings', () => {
+  it('plans entries frozen all the way down without freezing the desired entries it was given', () => {
+    const desired = placement('P1', 'I1', 100);
+    const frozen = placement('P2', 'I1', 200);
+    for (const line of frozen.lines) Object.freeze(line);
+    Object.freeze(frozen.lines);
+    Object.freeze(frozen.source.ids);
+    Object.freeze(frozen.source);
+    const [own, shared] = planPostings([desired, frozen], new Map(), NO_PARENTS).toPost.map((p) => p.entry);
+    expect(Object.isFrozen(desired.lines) || desired.lines.some((l) => Object.isFrozen(l))).toBe(false);
+    expect(Object.isFrozen(desired.source)).toBe(false);
+    for (const entry of [own, shared]) {
+      expect(Object.isFrozen(entry) && Object.isFrozen(entry.lines) && Object.isFrozen(entry.source)).toBe(
+        true,
+      );
+      expect(entry.lines.every((l) => Object.isFrozen(l))).toBe(true);
+    }
+    expect(own.lines).toEqual(desired.lines);
+    // Frozen lines, as the posting rules make them, are shared rather than copied.
+    expect(shared.lines).toBe(frozen.lines);
+    expect(shared.source).toBe(frozen.source);
+  });
+
   it('posts new facts under their base key as version 1, and nothing when planned again', () => {
     const desired = [placement('P1', 'I1', 100), placement('P2', 'I1', 200)];
     const first = postAll(desired);

@@ -71,8 +71,9 @@ export interface PlanOptions {
  * one of its parents (`parentsOfKey`) is in `parentsInSnapshot` → a reversal only, unless it is listed in
  * `options.unbooked`. Out-of-scope desired entries are never posted and never reverse anything. `toPost`
  * follows the order of `desired` (each reversal right before the version replacing it), then the reversal-only
- * entries by date and key. Every planned entry is checked with `assertBalanced` and frozen (with its lines and
- * source when those are, as the posting rules make them); two desired entries with one key throw. Pure.
+ * entries by date and key. Every planned entry is checked with `assertBalanced` and frozen all the way down (it
+ * shares the lines and source of a desired entry when those are frozen, as the posting rules make them, and
+ * copies them otherwise); two desired entries with one key throw. Pure.
  * @publicApi
  */
 export function planPostings(
@@ -179,8 +180,8 @@ function reversal(baseKey: string, latest: LatestVersion, options: PlanOptions):
     reversalKey(baseKey, latest.version),
     date,
     `Reversering: ${old.description}`,
-    old.lines.map(mirror),
-    { kind: 'reversal', ids: [latest.key] },
+    Object.freeze(old.lines.map(mirror)),
+    Object.freeze({ kind: 'reversal', ids: Object.freeze([latest.key]) as string[] }),
     latest.key,
   );
   return {
@@ -200,5 +201,5 @@ function mirror(line: JournalLine): JournalLine {
   if (line.description !== undefined) out.description = line.description;
   if (line.kid !== undefined) out.kid = line.kid;
   if (line.reference !== undefined) out.reference = line.reference;
-  return out;
+  return Object.freeze(out);
 }

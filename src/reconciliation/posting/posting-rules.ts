@@ -214,8 +214,7 @@ const NONE: readonly never[] = Object.freeze([]);
 const DATE_DERIVED: readonly EntryFlag[] = Object.freeze(['date-derived'] as const);
 
 function emit(ctx: Context, draft: Draft): void {
-  // Frozen all the way down (entry objects made from it too, see planPostings): the memory store and journal
-  // then keep these objects as they are instead of copying hundreds of thousands of them.
+  // Frozen: planPostings then shares the lines and source with the entries it plans instead of copying them.
   for (const l of draft.lines) Object.freeze(l);
   Object.freeze(draft.lines);
   Object.freeze(draft.source.ids);
