@@ -1,4 +1,21 @@
 import { MalformedJsonError } from '../../errors/kob.error.js';
+import {
+  BACKSLASH,
+  BOM,
+  CR,
+  D0,
+  D1,
+  D9,
+  DOT,
+  LF,
+  LOWER_E,
+  MINUS,
+  PLUS,
+  QUOTE,
+  SPACE,
+  TAB,
+  UPPER_E,
+} from './json-chars.js';
 
 /*
  * Lossless JSON: `JSON.parse` turns `1234.56` into a binary float, and money must never depend on one.
@@ -18,18 +35,6 @@ import { MalformedJsonError } from '../../errors/kob.error.js';
  * On failure the original text is re-scanned by a small validator to name the position; no part of the body
  * goes into the message.
  */
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const D0 = 0x30;
-const D1 = 0x31;
-const D9 = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-const BOM = 0xfeff;
 
 /**
  * What the wire readers need of a parsed body: the tree, and the decimal text of a number in it.
@@ -190,7 +195,7 @@ function endOfNumber(t: string, i: number): number {
   return j;
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const WS = new Set([SPACE, TAB, LF, CR]);
 const ESCAPABLE = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
 /**
