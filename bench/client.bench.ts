@@ -22,7 +22,7 @@ import {
   type MaskinportenKey,
 } from '../src/index.js';
 import { parseLosslessJson } from '../src/api/wire/lossless-json.js';
-import { numbersArePlain, parsePlainNumberJson } from '../src/api/wire/plain-number-json.js';
+import { numbersAreShortDecimals, parsePlainNumberJson } from '../src/api/wire/plain-number-json.js';
 import { readClaims, readClaimsFromJson } from '../src/api/wire/index.js';
 import { roundTripInterceptor, roundTripProbe, summarise } from './client-probes.js';
 import { RemoteSandbox } from './client-sandbox.js';
@@ -198,7 +198,7 @@ async function benchCpuPerCall(): Promise<string> {
     for (let i = 0; i < 20; i++) readClaims(text); // let the readers reach optimised code first
     const jsonParse = perCallSync(n, () => JSON.parse(text));
     const lossless = perCallSync(n, () => parseLosslessJson(text));
-    const guard = perCallSync(n, () => numbersArePlain(text));
+    const guard = perCallSync(n, () => numbersAreShortDecimals(text));
     const plainParse = perCallSync(n, () => parsePlainNumberJson(text));
     const road = parsePlainNumberJson(text) === undefined ? 'lossless' : 'plain-number';
     const parsed = parseLosslessJson(text);
@@ -225,7 +225,7 @@ async function benchCpuPerCall(): Promise<string> {
         },
         { metric: 'in process: JSON.parse(text)', value: ms(jsonParse) },
         { metric: 'in process: parseLosslessJson(text)', value: ms(lossless) },
-        { metric: 'in process: numbersArePlain(text) (the guard alone)', value: ms(guard) },
+        { metric: 'in process: numbersAreShortDecimals(text) (the guard alone)', value: ms(guard) },
         { metric: 'in process: parsePlainNumberJson(text) (guard + JSON.parse)', value: ms(plainParse) },
         { metric: 'road readClaims(text) takes for this body', value: road },
         {

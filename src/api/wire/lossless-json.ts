@@ -2,6 +2,7 @@ import { MalformedJsonError } from '../../errors/kob.error.js';
 import {
   BACKSLASH,
   BOM,
+  COLON,
   CR,
   D0,
   D1,
@@ -251,7 +252,7 @@ function locateSyntaxError(t: string, start: number): { at: number; reason: stri
     const bad = readString();
     if (bad) return bad;
     skipWs();
-    if (t.charCodeAt(i) !== 0x3a) return fail("expected ':' after property name");
+    if (t.charCodeAt(i) !== COLON) return fail("expected ':' after property name");
     i++;
     return undefined;
   };
