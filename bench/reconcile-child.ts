@@ -397,7 +397,13 @@ async function main(task: ChildTask): Promise<ChildResult> {
     result.first = byTime[Math.floor((byTime.length - 1) / 2)];
     result.firstRunTimes = firsts.map((r) => r.wallMs);
     if (task.rerun && svc) {
+      const profiler = task.cpuProfileDir ? await startCpuProfile() : undefined;
       result.second = await measuredRun(svc, data, timeline);
+      if (profiler) {
+        const file = join(task.cpuProfileDir!, `reconcile-${task.store}-${task.claims}-second.cpuprofile`);
+        await profiler.stop(file);
+        progress(`CPU profile of the second run: ${file}`);
+      }
       progress(`second run ${result.second.wallMs.toFixed(0)} ms (${result.second.status})`);
     }
     if (task.pure) {

@@ -15,7 +15,8 @@
 //    (temp file), then the targets and g) the environment.
 //
 // KOB_BENCH_SIZES=10000,100000 limits the sizes (e.g. for a quick look); the SQLite case runs at 10^5 when 10^5
-// is among them. KOB_BENCH_CPU_PROF=folder writes a CPU profile of each first run (memory store) there.
+// is among them. KOB_BENCH_CPU_PROF=folder writes a CPU profile of the first first run and of the second run
+// (memory store) there.
 import { fork } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -37,7 +38,7 @@ const BIG_N = 1_000_000;
 const BIG_HEAP_MB = Number(process.env.KOB_BENCH_BIG_HEAP_MB ?? 12_288);
 const childArgs = (claims: number) =>
   claims >= BIG_N ? ['--expose-gc', `--max-old-space-size=${BIG_HEAP_MB}`] : CHILD_ARGS;
-/** KOB_BENCH_CPU_PROF=folder: a .cpuprofile of each first run (the profiler slows the runs it covers). */
+/** KOB_BENCH_CPU_PROF=folder: .cpuprofiles of the first first run and the second run (the profiler slows them). */
 const CPU_PROFILE_DIR = process.env.KOB_BENCH_CPU_PROF;
 /** First runs per size, each from an empty store (the machine is shared: one run alone is noisy). */
 const FIRST_RUNS = 3;

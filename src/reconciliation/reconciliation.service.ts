@@ -13,7 +13,11 @@ import type {
   JournalEntry,
   PostResult,
 } from '../journal/journal-adapter.interface.js';
-import type { MatchRecord, StateStore } from '../store/state-store.interface.js';
+import type {
+  LatestVersion as StoredVersion,
+  MatchRecord,
+  StateStore,
+} from '../store/state-store.interface.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { FactSource } from './fact-source.js';
 import { allocationsFromSnapshot } from './matching/allocations.js';
@@ -326,13 +330,15 @@ export class ReconciliationService {
     const byKey = new Map<string, JournalEntry>();
     for (const e of posted) byKey.set(e.idempotencyKey, e);
     for (const e of pending) byKey.set(e.idempotencyKey, e);
-    const latest = new Map<string, LatestVersion>();
-    for (const [baseKey, v] of stored) {
+    // The store's answer is this call's own (every store builds it afresh): each version gets its entry in
+    // place rather than in a copy (hundreds of thousands of versions on a large customer's rerun).
+    const latest = stored as Map<string, StoredVersion & { entry?: JournalEntry }>;
+    for (const [baseKey, v] of latest) {
       const entry = byKey.get(v.key);
-      if (!entry) continue; // cannot happen: every version is posted or pending
-      latest.set(baseKey, { ...v, entry });
+      if (entry) v.entry = entry;
+      else latest.delete(baseKey); // cannot happen: every version is posted or pending
     }
-    return latest;
+    return latest as Map<string, LatestVersion>;
   }
 
   /** The claim directory as stored: parsed, and as the JSON text it was stored as (to write only changes). */

@@ -37,21 +37,46 @@ export interface OutboxRowSql {
 }
 
 export function outboxEntryOf(row: OutboxRowSql): OutboxEntry {
+  return outboxEntryOfArray(row.customer_id, [
+    row.key,
+    row.entry,
+    row.content_hash,
+    row.status,
+    row.attempts,
+    row.last_error,
+    row.ref,
+    row.duplicate,
+    row.created_at,
+    row.posted_at,
+    row.base_key,
+    row.version,
+  ]);
+}
+
+/**
+ * {@link OUTBOX_COLUMNS} but `customer_id` (the query's own parameter), for SQLite statements that return rows
+ * as arrays (`raw()`): building a named object per row costs more than the rest of reading it (240k rows: 4.0 s
+ * as objects, 2.6 s as arrays). PostgreSQL reads objects: its store takes any `query(text, values)`.
+ */
+export const OUTBOX_ARRAY_COLUMNS = OUTBOX_COLUMNS.replace('customer_id, ', '');
+
+/** {@link outboxEntryOf} for a row of {@link OUTBOX_ARRAY_COLUMNS} as an array. */
+export function outboxEntryOfArray(customerId: string, row: readonly unknown[]): OutboxEntry {
   const out: OutboxEntry = {
-    customerId: row.customer_id,
-    key: row.key,
-    entry: fromJson<JournalEntry>(row.entry),
-    contentHash: row.content_hash,
-    status: row.status,
-    attempts: toSafeInteger(row.attempts, 'outbox.attempts'),
-    createdAt: row.created_at,
-    baseKey: row.base_key,
-    version: toSafeInteger(row.version, 'outbox.version'),
+    customerId,
+    key: row[0] as string,
+    entry: fromJson<JournalEntry>(row[1]),
+    contentHash: row[2] as string,
+    status: row[3] as OutboxStatus,
+    attempts: toSafeInteger(row[4], 'outbox.attempts'),
+    createdAt: row[8] as string,
+    baseKey: row[10] as string,
+    version: toSafeInteger(row[11], 'outbox.version'),
   };
-  if (row.last_error !== null) out.lastError = row.last_error;
-  if (row.ref !== null) out.ref = row.ref;
-  if (row.duplicate === true || row.duplicate === 1) out.duplicate = true;
-  if (row.posted_at !== null) out.postedAt = row.posted_at;
+  if (row[5] !== null) out.lastError = row[5] as string;
+  if (row[6] !== null) out.ref = row[6] as string;
+  if (row[7] === true || row[7] === 1) out.duplicate = true;
+  if (row[9] !== null) out.postedAt = row[9] as string;
   return out;
 }
 
@@ -67,13 +92,18 @@ export interface VersionRowSql {
 }
 
 export function versionRowOf(row: VersionRowSql): VersionRow {
+  return versionRowOfArray([row.base_key, row.key, row.version, row.content_hash, row.status, row.reverses]);
+}
+
+/** {@link versionRowOf} for a row of {@link VERSION_COLUMNS} as an array. */
+export function versionRowOfArray(row: readonly unknown[]): VersionRow {
   return {
-    baseKey: row.base_key,
-    key: row.key,
-    version: toSafeInteger(row.version, 'outbox.version'),
-    contentHash: row.content_hash,
-    status: row.status,
-    reverses: row.reverses,
+    baseKey: row[0] as string,
+    key: row[1] as string,
+    version: toSafeInteger(row[2], 'outbox.version'),
+    contentHash: row[3] as string,
+    status: row[4] as OutboxStatus,
+    reverses: row[5] as string | null,
   };
 }
 

@@ -3,7 +3,7 @@ import type { JournalEntry, JournalLine } from '../../journal/journal-adapter.in
 import { assertBalanced } from './balance.js';
 import { SealedJournalEntry } from '../../journal/sealed-journal-entry.js';
 import { entryContentHash, sameEntryContent } from './content-hash.js';
-import { parentsOfKey, reversalKey, versionKey } from './entry-keys.js';
+import { hasParentIn, reversalKey, versionKey } from './entry-keys.js';
 import type { DesiredEntry, SnapshotParents } from './posting-rules.js';
 import { compareText } from './snapshot.js';
 
@@ -112,11 +112,7 @@ export function planPostings(
   const unbooked = new Set(options.unbooked ?? []);
   for (const [baseKey, latest] of latestVersions) {
     if (latest.reversed || desiredKeys.has(baseKey) || unbooked.has(baseKey)) continue;
-    const parents = parentsOfKey(baseKey);
-    const described =
-      parents.instalments.some((id) => parentsInSnapshot.instalments.has(id)) ||
-      parents.payments.some((id) => parentsInSnapshot.payments.has(id));
-    if (!described) continue;
+    if (!hasParentIn(baseKey, parentsInSnapshot)) continue;
     undone.push(reversal(baseKey, latest, options));
   }
   undone.sort((a, b) => compareText(a.entry.date, b.entry.date) || compareText(a.baseKey, b.baseKey));

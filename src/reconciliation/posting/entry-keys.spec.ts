@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   escapeKeySegment,
   factKey,
+  hasParentIn,
   parentsOfKey,
   reversalKey,
   unescapeKeySegment,
@@ -39,5 +40,31 @@ describe('entry keys', () => {
     });
     expect(parentsOfKey(factKey('c', 'payment', 'P'))).toEqual({ instalments: [], payments: [] });
     expect(parentsOfKey(factKey('c', 'claim', 'K'))).toEqual({ instalments: [], payments: [] });
+  });
+
+  it('hasParentIn answers as parentsOfKey does, for any key and any parents', () => {
+    const id = fc.oneof(
+      fc.constantFrom('I1', 'I2', 'P1', 'P:1', 'I#1', '%', 'a%3Ab', ''),
+      fc.string({ maxLength: 6 }),
+    );
+    const kind = fc.constantFrom('placement', 'setoff', 'payment', 'payout', 'claim', 'placements', 'setof');
+    const key = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('c', 'a%3Ab'), kind, fc.array(id, { maxLength: 4 }), fc.boolean())
+        .map(([customer, k, ids, raw]) =>
+          raw ? `kob:${customer}:${k}:${ids.join(':')}` : factKey(customer, k as 'payment', ...ids),
+        ),
+      fc.string({ maxLength: 30 }),
+    );
+    const ids = fc.array(id, { maxLength: 4 }).map((list) => new Set(list));
+    fc.assert(
+      fc.property(key, ids, ids, (k, instalments, payments) => {
+        const p = parentsOfKey(k);
+        const expected =
+          p.instalments.some((i) => instalments.has(i)) || p.payments.some((i) => payments.has(i));
+        expect(hasParentIn(k, { instalments, payments })).toBe(expected);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

@@ -60,6 +60,32 @@ export function parentsOfKey(baseKey: string): { instalments: string[]; payments
   return { instalments: [], payments: [] };
 }
 
+/**
+ * True when one of the parents {@link parentsOfKey} reads from `baseKey` is in `parents`: the same answer,
+ * without the arrays (planning asks it of every stored fact the snapshot no longer calls for). @internal
+ */
+export function hasParentIn(
+  baseKey: string,
+  parents: { instalments: ReadonlySet<string>; payments: ReadonlySet<string> },
+): boolean {
+  // The segments parentsOfKey gets from split(':'): [2] the kind, [3] and [4] the ids.
+  const end0 = baseKey.indexOf(':');
+  const end1 = end0 < 0 ? -1 : baseKey.indexOf(':', end0 + 1);
+  const end2 = end1 < 0 ? -1 : baseKey.indexOf(':', end1 + 1);
+  const end3 = end2 < 0 ? -1 : baseKey.indexOf(':', end2 + 1);
+  if (end3 < 0) return false; // fewer than five segments
+  const kindLength = end2 - end1 - 1;
+  const placement = kindLength === 9 && baseKey.startsWith('placement', end1 + 1);
+  if (!placement && !(kindLength === 6 && baseKey.startsWith('setoff', end1 + 1))) return false;
+  let end4 = baseKey.indexOf(':', end3 + 1);
+  if (end4 < 0) end4 = baseKey.length;
+  const a = unescapeKeySegment(baseKey.slice(end2 + 1, end3));
+  const b = unescapeKeySegment(baseKey.slice(end3 + 1, end4));
+  return placement
+    ? parents.instalments.has(b) || parents.payments.has(a)
+    : parents.instalments.has(a) || parents.instalments.has(b);
+}
+
 /** Undoes {@link escapeKeySegment}. @internal */
 export function unescapeKeySegment(segment: string): string {
   return segment.includes('%')

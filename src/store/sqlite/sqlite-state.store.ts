@@ -9,18 +9,16 @@ import {
   accessStateOf,
   blockOf,
   MATCH_COLUMNS,
-  OUTBOX_COLUMNS,
-  outboxEntryOf,
+  OUTBOX_ARRAY_COLUMNS,
+  outboxEntryOfArray,
   RUN_COLUMNS,
   runRecordOf,
   storedMatchOf,
   VERSION_COLUMNS,
-  versionRowOf,
+  versionRowOfArray,
   type BlockRowSql,
   type MatchRowSql,
-  type OutboxRowSql,
   type RunRowSql,
-  type VersionRowSql,
 } from '../sql-rows.js';
 import { StateStoreError, notMigrated, storeClosed } from '../state-store.error.js';
 import type {
@@ -127,6 +125,7 @@ export class SqliteStateStore implements StateStore {
   private readonly db: Db;
   private readonly clock: Clock;
   private statements?: SqliteStatements;
+  /** listOutbox's statements by SQL text; they return rows as arrays. */
   private readonly listStatements = new Map<string, Statement>();
 
   constructor(options: SqliteStateStoreOptions) {
@@ -216,9 +215,11 @@ export class SqliteStateStore implements StateStore {
     const statuses = statusFilter(options);
     const limit = limitOf(options?.limit) ?? -1;
     const where = statuses ? ` AND status IN (${statuses.map(() => '?').join(', ')})` : '';
-    const sql = `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE customer_id = ?${where} ORDER BY seq LIMIT ?`;
-    const stmt = this.listStatement(sql);
-    return (stmt.all(customerId, ...(statuses ?? []), limit) as OutboxRowSql[]).map(outboxEntryOf);
+    const sql = `SELECT ${OUTBOX_ARRAY_COLUMNS} FROM outbox WHERE customer_id = ?${where} ORDER BY seq LIMIT ?`;
+    const rows = this.listStatement(sql).all(customerId, ...(statuses ?? []), limit) as unknown[][];
+    const out: OutboxEntry[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = outboxEntryOfArray(customerId, rows[i]);
+    return out;
   }
 
   async markPosted(
@@ -267,7 +268,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async latestVersions(customerId: string): Promise<Map<string, LatestVersion>> {
-    return latestVersionsOf((this.s().versions.all(customerId) as VersionRowSql[]).map(versionRowOf));
+    return latestVersionsOf((this.s().versions.all(customerId) as unknown[][]).map(versionRowOfArray));
   }
 
   async postedEntries(customerId: string): Promise<OutboxEntry[]> {
@@ -403,7 +404,7 @@ export class SqliteStateStore implements StateStore {
   private listStatement(sql: string): Statement {
     let stmt = this.listStatements.get(sql);
     if (!stmt) {
-      stmt = this.db.prepare(sql);
+      stmt = this.db.prepare(sql).raw();
       this.listStatements.set(sql, stmt);
     }
     return stmt;
@@ -494,7 +495,9 @@ class SqliteStatements {
       "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? " +
         "WHERE customer_id = ? AND key = ? AND status <> 'posted'",
     );
-    this.versions = db.prepare(`SELECT ${VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`);
+    this.versions = db
+      .prepare(`SELECT ${VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`)
+      .raw();
     this.matchesDelete = db.prepare('DELETE FROM matches WHERE customer_id = ?');
     this.matchInsert = db.prepare(
       'INSERT INTO matches (customer_id, run_id, kind, rule, confidence, evidence, subject_ids) ' +
