@@ -16,8 +16,10 @@ import type {
 import type {
   LatestVersion as StoredVersion,
   MatchRecord,
+  OutboxEntry,
   StateStore,
 } from '../store/state-store.interface.js';
+import { latestVersionsOf, type VersionRow } from '../store/store-values.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { FactSource } from './fact-source.js';
 import { allocationsFromSnapshot } from './matching/allocations.js';
@@ -199,12 +201,12 @@ export class ReconciliationService {
     for (const [id, ref] of directory) knownClaims.set(id, ref);
     const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
     report.postingIssues = rules.issues;
-    const posted = (await store.postedEntries(customer.id)).map((o) => o.entry);
+    const postedRows = await store.postedEntries(customer.id);
     // Entries an interrupted run left in the outbox: they count as posted for planning and are delivered first.
-    const earlierPending = (await store.listOutbox(customer.id, { status: ['pending', 'failed'] })).map(
-      (o) => o.entry,
-    );
-    const latest = await this.latestVersions(customer.id, posted, earlierPending);
+    const pendingRows = await store.listOutbox(customer.id, { status: ['pending', 'failed'] });
+    const posted = postedRows.map((o) => o.entry);
+    const earlierPending = pendingRows.map((o) => o.entry);
+    const latest = latestVersions(postedRows, pendingRows);
     // planPostings checks every planned entry with assertBalanced: nothing unbalanced is written or sent.
     const plan = planPostings(rules.entries, latest, snapshotParents(snapshot), { unbooked: rules.unbooked });
     let desiredInScope = 0;
@@ -321,26 +323,6 @@ export class ReconciliationService {
     (report as ReportWithClearing).clearing = clearing;
   }
 
-  private async latestVersions(
-    customerId: string,
-    posted: readonly JournalEntry[],
-    pending: readonly JournalEntry[],
-  ): Promise<Map<string, LatestVersion>> {
-    const stored = await this.options.store.latestVersions(customerId);
-    const byKey = new Map<string, JournalEntry>();
-    for (const e of posted) byKey.set(e.idempotencyKey, e);
-    for (const e of pending) byKey.set(e.idempotencyKey, e);
-    // The store's answer is this call's own (every store builds it afresh): each version gets its entry in
-    // place rather than in a copy (hundreds of thousands of versions on a large customer's rerun).
-    const latest = stored as Map<string, StoredVersion & { entry?: JournalEntry }>;
-    for (const [baseKey, v] of latest) {
-      const entry = byKey.get(v.key);
-      if (entry) v.entry = entry;
-      else latest.delete(baseKey); // cannot happen: every version is posted or pending
-    }
-    return latest as Map<string, LatestVersion>;
-  }
-
   /** The claim directory as stored: parsed, and as the JSON text it was stored as (to write only changes). */
   private async knownClaims(
     customerId: string,
@@ -383,6 +365,36 @@ export class ReconciliationService {
 }
 
 type ReportWithClearing = ReconciliationReport & { clearing?: AssertionResult };
+
+/**
+ * The latest version of each fact, with its entry, from the outbox rows already read (every row is posted,
+ * pending or failed): the same chain as `StateStore.latestVersions` gives (one shared `latestVersionsOf`),
+ * without reading the outbox a second time.
+ */
+function latestVersions(
+  posted: readonly OutboxEntry[],
+  pending: readonly OutboxEntry[],
+): Map<string, LatestVersion> {
+  const byKey = new Map<string, OutboxEntry>();
+  for (const o of posted) byKey.set(o.key, o);
+  for (const o of pending) byKey.set(o.key, o);
+  const rows = function* (): Generator<VersionRow> {
+    for (const o of byKey.values()) {
+      yield {
+        baseKey: o.baseKey,
+        key: o.key,
+        version: o.version,
+        contentHash: o.contentHash,
+        status: o.status,
+        reverses: o.entry.reverses,
+      };
+    }
+  };
+  // latestVersionsOf builds new objects: each gets its entry in place.
+  const latest = latestVersionsOf(rows()) as Map<string, StoredVersion & { entry?: JournalEntry }>;
+  for (const v of latest.values()) v.entry = byKey.get(v.key)!.entry;
+  return latest as Map<string, LatestVersion>;
+}
 
 /**
  * True when the journal answered each entry in order, one result each (the usual answer): then every entry is

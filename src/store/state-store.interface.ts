@@ -202,10 +202,7 @@ export interface StateStore extends AccessStateStore {
   markPosted(customerId: string, results: readonly PostedResult[], postedAt?: string): Promise<MarkResult>;
   /** Pending or failed entries become failed, with one more attempt and the error text. */
   markFailed(customerId: string, keys: readonly string[], error: string): Promise<MarkResult>;
-  /**
-   * Newest non-reversal version per base key, in the order the base keys were first written. A new map of new
-   * objects on every call: the caller may change them (the reconciliation adds each version's entry in place).
-   */
+  /** Newest non-reversal version per base key, in the order the base keys were first written. */
   latestVersions(customerId: string): Promise<Map<string, LatestVersion>>;
   /** Every posted entry, in the order they were written. */
   postedEntries(customerId: string): Promise<OutboxEntry[]>;
