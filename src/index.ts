@@ -284,6 +284,7 @@ export type {
   OutboxStatus,
   NewOutboxEntry,
   OutboxEntry,
+  OutboxVersionEntry,
   AddToOutboxResult,
   PostedResult,
   MarkResult,

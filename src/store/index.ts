@@ -3,6 +3,7 @@ export type {
   OutboxStatus,
   NewOutboxEntry,
   OutboxEntry,
+  OutboxVersionEntry,
   AddToOutboxResult,
   PostedResult,
   MarkResult,

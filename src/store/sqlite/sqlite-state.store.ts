@@ -10,7 +10,9 @@ import {
   blockOf,
   MATCH_COLUMNS,
   OUTBOX_ARRAY_COLUMNS,
+  OUTBOX_VERSION_COLUMNS,
   outboxEntryOfArray,
+  outboxVersionOfArray,
   RUN_COLUMNS,
   runRecordOf,
   storedMatchOf,
@@ -30,6 +32,7 @@ import type {
   MatchRecord,
   NewOutboxEntry,
   OutboxEntry,
+  OutboxVersionEntry,
   PostedResult,
   RunFinish,
   RunRecord,
@@ -275,6 +278,10 @@ export class SqliteStateStore implements StateStore {
     return this.listOutbox(customerId, { status: 'posted' });
   }
 
+  async outboxVersions(customerId: string): Promise<OutboxVersionEntry[]> {
+    return (this.s().outboxVersions.all(customerId) as unknown[][]).map(outboxVersionOfArray);
+  }
+
   // Matches and blocks
 
   async putMatches(customerId: string, runId: string, matches: readonly MatchRecord[]): Promise<void> {
@@ -444,6 +451,7 @@ class SqliteStatements {
   readonly markPosted: Statement;
   readonly markFailed: Statement;
   readonly versions: Statement;
+  readonly outboxVersions: Statement;
   readonly matchesDelete: Statement;
   readonly matchInsert: Statement;
   readonly matchesList: Statement;
@@ -497,6 +505,9 @@ class SqliteStatements {
     );
     this.versions = db
       .prepare(`SELECT ${VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`)
+      .raw();
+    this.outboxVersions = db
+      .prepare(`SELECT ${OUTBOX_VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`)
       .raw();
     this.matchesDelete = db.prepare('DELETE FROM matches WHERE customer_id = ?');
     this.matchInsert = db.prepare(
