@@ -284,7 +284,6 @@ export type {
   OutboxStatus,
   NewOutboxEntry,
   OutboxEntry,
-  OutboxVersionEntry,
   AddToOutboxResult,
   PostedResult,
   MarkResult,

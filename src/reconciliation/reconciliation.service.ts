@@ -16,7 +16,7 @@ import type {
 import type {
   LatestVersion as StoredVersion,
   MatchRecord,
-  OutboxVersionEntry,
+  OutboxEntry,
   StateStore,
 } from '../store/state-store.interface.js';
 import { latestVersionsOf, type VersionRow } from '../store/store-values.js';
@@ -201,12 +201,12 @@ export class ReconciliationService {
     for (const [id, ref] of directory) knownClaims.set(id, ref);
     const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
     report.postingIssues = rules.issues;
-    const outbox = await readOutbox(store, customer.id);
-    const posted: JournalEntry[] = [];
+    const postedRows = await store.postedEntries(customer.id);
     // Entries an interrupted run left in the outbox: they count as posted for planning and are delivered first.
-    const earlierPending: JournalEntry[] = [];
-    for (const o of outbox) (o.status === 'posted' ? posted : earlierPending).push(o.entry);
-    const latest = latestVersions(outbox);
+    const pendingRows = await store.listOutbox(customer.id, { status: ['pending', 'failed'] });
+    const posted = postedRows.map((o) => o.entry);
+    const earlierPending = pendingRows.map((o) => o.entry);
+    const latest = latestVersions(postedRows, pendingRows);
     // planPostings checks every planned entry with assertBalanced: nothing unbalanced is written or sent.
     const plan = planPostings(rules.entries, latest, snapshotParents(snapshot), { unbooked: rules.unbooked });
     let desiredInScope = 0;
@@ -367,25 +367,19 @@ export class ReconciliationService {
 type ReportWithClearing = ReconciliationReport & { clearing?: AssertionResult };
 
 /**
- * Every entry of the outbox with its place in the version chain, in written order: one read where the store
- * offers `outboxVersions`, else its posted entries and then its pending and failed ones.
+ * The latest version of each fact, with its entry, from the outbox rows already read (every row is posted,
+ * pending or failed): the same chain as `StateStore.latestVersions` gives (one shared `latestVersionsOf`),
+ * without reading the outbox a second time.
  */
-async function readOutbox(store: StateStore, customerId: string): Promise<readonly OutboxVersionEntry[]> {
-  if (store.outboxVersions) return store.outboxVersions(customerId);
-  const posted = await store.postedEntries(customerId);
-  const pending = await store.listOutbox(customerId, { status: ['pending', 'failed'] });
-  return pending.length === 0 ? posted : [...posted, ...pending];
-}
-
-/**
- * The latest version of each fact, with its entry, from the outbox rows already read: the same chain as
- * `StateStore.latestVersions` gives (one shared `latestVersionsOf`), without reading the outbox a second time.
- */
-function latestVersions(outbox: readonly OutboxVersionEntry[]): Map<string, LatestVersion> {
-  const byKey = new Map<string, OutboxVersionEntry>();
-  for (const o of outbox) byKey.set(o.key, o);
+function latestVersions(
+  posted: readonly OutboxEntry[],
+  pending: readonly OutboxEntry[],
+): Map<string, LatestVersion> {
+  const byKey = new Map<string, OutboxEntry>();
+  for (const o of posted) byKey.set(o.key, o);
+  for (const o of pending) byKey.set(o.key, o);
   const rows = function* (): Generator<VersionRow> {
-    for (const o of outbox) {
+    for (const o of byKey.values()) {
       yield {
         baseKey: o.baseKey,
         key: o.key,

@@ -3,7 +3,6 @@ export type {
   OutboxStatus,
   NewOutboxEntry,
   OutboxEntry,
-  OutboxVersionEntry,
   AddToOutboxResult,
   PostedResult,
   MarkResult,

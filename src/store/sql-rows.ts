@@ -4,7 +4,6 @@ import type {
   CustomerBlock,
   OutboxEntry,
   OutboxStatus,
-  OutboxVersionEntry,
   RunRecord,
   RunStatus,
   StoredMatch,
@@ -105,34 +104,6 @@ export function versionRowOfArray(row: readonly unknown[]): VersionRow {
     contentHash: row[3] as string,
     status: row[4] as OutboxStatus,
     reverses: row[5] as string | null,
-  };
-}
-
-/** The columns of an {@link OutboxVersionEntry}. */
-export const OUTBOX_VERSION_COLUMNS = 'key, base_key, version, content_hash, status, entry';
-
-export interface OutboxVersionRowSql {
-  key: string;
-  base_key: string;
-  version: unknown;
-  content_hash: string;
-  status: OutboxStatus;
-  entry: unknown;
-}
-
-export function outboxVersionOf(row: OutboxVersionRowSql): OutboxVersionEntry {
-  return outboxVersionOfArray([row.key, row.base_key, row.version, row.content_hash, row.status, row.entry]);
-}
-
-/** {@link outboxVersionOf} for a row of {@link OUTBOX_VERSION_COLUMNS} as an array. */
-export function outboxVersionOfArray(row: readonly unknown[]): OutboxVersionEntry {
-  return {
-    key: row[0] as string,
-    baseKey: row[1] as string,
-    version: toSafeInteger(row[2], 'outbox.version'),
-    contentHash: row[3] as string,
-    status: row[4] as OutboxStatus,
-    entry: fromJson<JournalEntry>(row[5]),
   };
 }
 

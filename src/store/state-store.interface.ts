@@ -48,19 +48,6 @@ export interface OutboxEntry {
 }
 
 /**
- * An outbox entry with only what planning needs: its place in the chain of versions, its hash, its status and the
- * entry itself ({@link OutboxEntry} has these and more). @publicApi
- */
-export interface OutboxVersionEntry {
-  key: string;
-  baseKey: string;
-  version: number;
-  contentHash: string;
-  status: OutboxStatus;
-  entry: JournalEntry;
-}
-
-/**
  * What {@link StateStore.addToOutbox} did. Keys already in the outbox are left untouched: `existing` lists those
  * with the same content hash, `conflicts` those whose stored hash differs (the caller should have written a new
  * version instead).
@@ -219,12 +206,6 @@ export interface StateStore extends AccessStateStore {
   latestVersions(customerId: string): Promise<Map<string, LatestVersion>>;
   /** Every posted entry, in the order they were written. */
   postedEntries(customerId: string): Promise<OutboxEntry[]>;
-  /**
-   * Every entry of the customer's outbox (posted, pending and failed), in the order written, with only what
-   * planning needs: what `postedEntries` plus `listOutbox` of the pending and failed give, in one lighter read.
-   * Optional: without it the reconciliation makes those two calls.
-   */
-  outboxVersions?(customerId: string): Promise<OutboxVersionEntry[]>;
 
   /** Replaces the customer's matches with those of run `runId`. */
   putMatches(customerId: string, runId: string, matches: readonly MatchRecord[]): Promise<void>;

@@ -146,20 +146,6 @@ export function healthy(customerId: string) {
   return { customerId, status: 'ok', reason: undefined, failures: [] };
 }
 
-/**
- * The store as one written before the optional `outboxVersions` existed looks: the reconciliation then reads
- * `postedEntries` and `listOutbox` instead.
- */
-export function withoutOutboxVersions(store: StateStore): StateStore {
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'outboxVersions') return undefined;
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 /** Names of the store methods a test can make fail. */
 export type StoreCrashPoint = 'outbox-write' | 'mark-posted' | 'watermark-write';
 

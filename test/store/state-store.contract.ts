@@ -433,45 +433,6 @@ export function describeStateStoreContract(name: string, target: StateStoreTarge
         expect(await store.latestVersions(B)).toEqual(new Map());
       });
 
-      it('gives every entry with its version fields, in written order (outboxVersions)', async () => {
-        const base = 'kob:a:placement:p1:i1';
-        await store.addToOutbox(A, [outboxItem(base), outboxItem('k2'), outboxItem('k3')]);
-        await store.markPosted(A, [{ key: 'k2', ref: 'V-2' }]);
-        await store.markFailed(A, ['k3'], 'ledger closed');
-        await store.addToOutbox(A, [
-          {
-            ...outboxItem(`kob:a:reversal:${base}#1`, 125_000, { reverses: base }),
-            baseKey: `kob:a:reversal:${base}`,
-            version: 1,
-          },
-          outboxItem(`${base}#2`, 90_000),
-        ]);
-        await store.addToOutbox(B, [outboxItem('only-b')]);
-        expect(store.outboxVersions).toBeDefined();
-        const versions = await store.outboxVersions!(A);
-        const all = await store.listOutbox(A);
-        expect(versions.map((v) => [v.key, v.status, v.version])).toEqual([
-          [base, 'pending', 1],
-          ['k2', 'posted', 1],
-          ['k3', 'failed', 1],
-          [`kob:a:reversal:${base}#1`, 'pending', 1],
-          [`${base}#2`, 'pending', 2],
-        ]);
-        expect(versions).toEqual(
-          all.map((o) => ({
-            key: o.key,
-            baseKey: o.baseKey,
-            version: o.version,
-            contentHash: o.contentHash,
-            status: o.status,
-            entry: o.entry,
-          })),
-        );
-        expect(versions[3].entry.reverses).toBe(base);
-        expect((await store.outboxVersions!(B)).map((v) => v.key)).toEqual(['only-b']);
-        expect(await store.outboxVersions!('nobody')).toEqual([]);
-      });
-
       it('keeps customers apart, even under the same key', async () => {
         await store.addToOutbox(A, [outboxItem('shared'), outboxItem('only-a')]);
         expect(await store.addToOutbox(B, [outboxItem('shared', 7)])).toEqual({

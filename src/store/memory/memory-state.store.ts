@@ -13,7 +13,6 @@ import type {
   MatchRecord,
   NewOutboxEntry,
   OutboxEntry,
-  OutboxVersionEntry,
   OutboxStatus,
   PostedResult,
   RunFinish,
@@ -231,23 +230,6 @@ export class MemoryStateStore implements StateStore {
 
   async postedEntries(customerId: string): Promise<OutboxEntry[]> {
     return this.open().readOutbox(customerId, ['posted'], Infinity);
-  }
-
-  async outboxVersions(customerId: string): Promise<OutboxVersionEntry[]> {
-    const rows = this.open().customers.get(customerId)?.rows ?? [];
-    const out: OutboxVersionEntry[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      out[i] = {
-        key: row.key,
-        baseKey: row.baseKey,
-        version: row.version,
-        contentHash: row.contentHash,
-        status: row.status,
-        entry: row.sealed ? row.entry : jsonCopy(row.entry),
-      };
-    }
-    return out;
   }
 
   // Matches and blocks

@@ -8,9 +8,7 @@ import {
   blockOf,
   MATCH_COLUMNS,
   OUTBOX_COLUMNS,
-  OUTBOX_VERSION_COLUMNS,
   outboxEntryOf,
-  outboxVersionOf,
   RUN_COLUMNS,
   runRecordOf,
   storedMatchOf,
@@ -19,7 +17,6 @@ import {
   type BlockRowSql,
   type MatchRowSql,
   type OutboxRowSql,
-  type OutboxVersionRowSql,
   type RunRowSql,
   type VersionRowSql,
 } from '../sql-rows.js';
@@ -33,7 +30,6 @@ import type {
   MatchRecord,
   NewOutboxEntry,
   OutboxEntry,
-  OutboxVersionEntry,
   PostedResult,
   RunFinish,
   RunRecord,
@@ -396,14 +392,6 @@ export class PostgresStateStore implements StateStore {
 
   async postedEntries(customerId: string): Promise<OutboxEntry[]> {
     return this.listOutbox(customerId, { status: 'posted' });
-  }
-
-  async outboxVersions(customerId: string): Promise<OutboxVersionEntry[]> {
-    const res = await this.db().query(
-      `SELECT ${OUTBOX_VERSION_COLUMNS} FROM ${this.t}.outbox WHERE customer_id = $1 ORDER BY seq`,
-      [customerId],
-    );
-    return (res.rows as OutboxVersionRowSql[]).map(outboxVersionOf);
   }
 
   // Matches and blocks

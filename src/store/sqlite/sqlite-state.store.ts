@@ -10,9 +10,7 @@ import {
   blockOf,
   MATCH_COLUMNS,
   OUTBOX_ARRAY_COLUMNS,
-  OUTBOX_VERSION_COLUMNS,
   outboxEntryOfArray,
-  outboxVersionOfArray,
   RUN_COLUMNS,
   runRecordOf,
   storedMatchOf,
@@ -32,7 +30,6 @@ import type {
   MatchRecord,
   NewOutboxEntry,
   OutboxEntry,
-  OutboxVersionEntry,
   PostedResult,
   RunFinish,
   RunRecord,
@@ -278,10 +275,6 @@ export class SqliteStateStore implements StateStore {
     return this.listOutbox(customerId, { status: 'posted' });
   }
 
-  async outboxVersions(customerId: string): Promise<OutboxVersionEntry[]> {
-    return (this.s().outboxVersions.all(customerId) as unknown[][]).map(outboxVersionOfArray);
-  }
-
   // Matches and blocks
 
   async putMatches(customerId: string, runId: string, matches: readonly MatchRecord[]): Promise<void> {
@@ -451,7 +444,6 @@ class SqliteStatements {
   readonly markPosted: Statement;
   readonly markFailed: Statement;
   readonly versions: Statement;
-  readonly outboxVersions: Statement;
   readonly matchesDelete: Statement;
   readonly matchInsert: Statement;
   readonly matchesList: Statement;
@@ -505,9 +497,6 @@ class SqliteStatements {
     );
     this.versions = db
       .prepare(`SELECT ${VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`)
-      .raw();
-    this.outboxVersions = db
-      .prepare(`SELECT ${OUTBOX_VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`)
       .raw();
     this.matchesDelete = db.prepare('DELETE FROM matches WHERE customer_id = ?');
     this.matchInsert = db.prepare(
