@@ -221,23 +221,38 @@ describe('KobSandbox options', () => {
       process
         .getActiveResourcesInfo()
         .filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout');
+    const count = (kind: string) => process.getActiveResourcesInfo().filter((r) => r === kind).length;
+    // May include what an earlier test is still closing; that can only go away, so `before` bounds the end state.
     const before = handles().length;
     const sandbox = await KobSandbox.start({
       latencyMs: 1,
       faults: [{ route: 'api.utbetalinger', kind: 'timeout' }],
     });
     const client = new SandboxClient(sandbox);
-    const token = await client.systemUserToken('313367002');
-    expect((await client.text('/regnskapssystem/313367002/aapnekrav', { token })).status).toBe(200);
-    const held = client
-      .get(`/regnskapssystem/313367002/utbetalinger?${YEAR}`, { token })
-      .catch((e: unknown) => e);
-    // Yield (no timer) until the server has the request in hand.
-    while ((sandbox.stats().requests['api.utbetalinger'] ?? 0) < 1) await new Promise((r) => setImmediate(r));
-    expect(handles().length).toBeGreaterThan(before);
-    await sandbox.close();
-    expect(await held).toMatchObject({ code: expect.stringMatching(/^UND_ERR_SOCKET|ECONNRESET$/) });
-    await client.close();
+    let sandboxOpen = true;
+    let clientOpen = true;
+    try {
+      const token = await client.systemUserToken('313367002');
+      expect((await client.text('/regnskapssystem/313367002/aapnekrav', { token })).status).toBe(200);
+      const held = client
+        .get(`/regnskapssystem/313367002/utbetalinger?${YEAR}`, { token })
+        .catch((e: unknown) => e);
+      // Yield (no timer) until the server has the request in hand.
+      while ((sandbox.stats().requests['api.utbetalinger'] ?? 0) < 1)
+        await new Promise((r) => setImmediate(r));
+      // The sandbox's three servers listen and the held request has its socket.
+      expect(count('TCPServerWrap')).toBeGreaterThanOrEqual(3);
+      expect(count('TCPSocketWrap')).toBeGreaterThan(0);
+      await sandbox.close();
+      sandboxOpen = false;
+      expect(await held).toMatchObject({ code: expect.stringMatching(/^UND_ERR_SOCKET|ECONNRESET$/) });
+      await client.close();
+      clientOpen = false;
+    } finally {
+      // A failed expectation must not leave the held request open: Jest would never exit.
+      if (sandboxOpen) await sandbox.close();
+      if (clientOpen) await client.close().catch(() => undefined);
+    }
     expect(handles().length).toBeLessThanOrEqual(before);
   });
 });
