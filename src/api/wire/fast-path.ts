@@ -33,8 +33,8 @@ import { FastPathMiss, fastOre } from './wire-reader.js';
 
 /*
  * The fast path of the response readers: hand-written readers that build the domain objects straight from
- * the parsed tree (lossless, or native JSON.parse when every number is a plain amount, see
- * plain-number-json.ts; amounts are read from the number's decimal text either way), with named property reads
+ * the parsed tree (lossless, or native JSON.parse when plain-number-json.ts's guard lets the body through;
+ * amounts are read from the number's decimal text either way), with named property reads
  * (monomorphic in V8, where the declarative reader's keyed reads by a field table are megamorphic), no
  * intermediate records, no path bookkeeping and no closures.
  *

@@ -1,4 +1,5 @@
-// UTF-16 code units the JSON scanners (lossless-json.ts, plain-number-json.ts) look for.
+// UTF-16 code units the JSON scanners (lossless-json.ts, plain-number-json.ts) look for, and the classes of them
+// both test.
 
 export const QUOTE = 0x22;
 export const BACKSLASH = 0x5c;
@@ -21,3 +22,18 @@ export const LF = 0x0a;
 export const CR = 0x0d;
 /** A byte-order mark, which both scanners accept only at the start (and JSON.parse not at all). */
 export const BOM = 0xfeff;
+
+/** `0`–`9`. */
+export function isDigit(c: number): boolean {
+  return c >= D0 && c <= D9;
+}
+
+/** JSON whitespace: space, tab, line feed, carriage return. */
+export function isJsonWhitespace(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR;
+}
+
+/** A character that can stand in a JSON number token: a digit, `.`, `e`, `E`, `+` or `-`. */
+export function isNumberChar(c: number): boolean {
+  return isDigit(c) || c === DOT || c === LOWER_E || c === UPPER_E || c === PLUS || c === MINUS;
+}

@@ -3,18 +3,17 @@ import {
   BACKSLASH,
   BOM,
   COLON,
-  CR,
   D0,
   D1,
   D9,
   DOT,
-  LF,
+  isDigit,
+  isJsonWhitespace,
+  isNumberChar,
   LOWER_E,
   MINUS,
   PLUS,
   QUOTE,
-  SPACE,
-  TAB,
   UPPER_E,
 } from './json-chars.js';
 
@@ -161,10 +160,6 @@ function endOfString(t: string, from: number): number {
   }
 }
 
-function isDigit(c: number): boolean {
-  return c >= D0 && c <= D9;
-}
-
 /**
  * End of the JSON number starting at `i`, or `~position` of the first offending character. The character
  * after the number must not be one that could continue a number, so tokens never run into each other.
@@ -192,11 +187,10 @@ function endOfNumber(t: string, i: number): number {
     while (isDigit(t.charCodeAt(j))) j++;
   }
   c = t.charCodeAt(j);
-  if (isDigit(c) || c === DOT || c === LOWER_E || c === UPPER_E || c === PLUS || c === MINUS) return ~j;
+  if (isNumberChar(c)) return ~j;
   return j;
 }
 
-const WS = new Set([SPACE, TAB, LF, CR]);
 const ESCAPABLE = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
 /**
@@ -208,7 +202,7 @@ function locateSyntaxError(t: string, start: number): { at: number; reason: stri
   const stack: ('[' | '{')[] = [];
   let i = start;
   const skipWs = (): void => {
-    while (i < n && WS.has(t.charCodeAt(i))) i++;
+    while (i < n && isJsonWhitespace(t.charCodeAt(i))) i++;
   };
   const fail = (reason: string): { at: number; reason: string } => ({
     at: i,

@@ -4,18 +4,12 @@ import {
   CLOSE_BRACKET,
   COLON,
   COMMA,
-  CR,
-  D0,
-  D9,
   DOT,
-  LF,
-  LOWER_E,
+  isDigit,
+  isJsonWhitespace,
+  isNumberChar,
   MINUS,
   OPEN_BRACKET,
-  PLUS,
-  SPACE,
-  TAB,
-  UPPER_E,
 } from './json-chars.js';
 import type { JsonDocument } from './lossless-json.js';
 
@@ -133,20 +127,10 @@ function mayBeToken(t: string, i: number): boolean {
   let c = t.charCodeAt(j);
   while (isDigit(c) || c === DOT) c = t.charCodeAt(--j);
   if (c === MINUS) c = t.charCodeAt(--j);
-  while (isWhitespace(c)) c = t.charCodeAt(--j);
+  while (isJsonWhitespace(c)) c = t.charCodeAt(--j);
   if (!(j < 0 || c === COLON || c === COMMA || c === OPEN_BRACKET)) return false;
   c = t.charCodeAt(i);
-  while (isDigit(c) || c === DOT || c === LOWER_E || c === UPPER_E || c === PLUS || c === MINUS) {
-    c = t.charCodeAt(++i);
-  }
-  while (isWhitespace(c)) c = t.charCodeAt(++i);
+  while (isNumberChar(c)) c = t.charCodeAt(++i);
+  while (isJsonWhitespace(c)) c = t.charCodeAt(++i);
   return c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || Number.isNaN(c);
-}
-
-function isWhitespace(c: number): boolean {
-  return c === SPACE || c === LF || c === CR || c === TAB;
-}
-
-function isDigit(c: number): boolean {
-  return c >= D0 && c <= D9;
 }
