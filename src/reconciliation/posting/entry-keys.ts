@@ -51,39 +51,47 @@ function customerPrefix(key: string): string {
  * @publicApi
  */
 export function parentsOfKey(baseKey: string): { instalments: string[]; payments: string[] } {
-  const parts = baseKey.split(':');
-  if (parts.length < 5) return { instalments: [], payments: [] };
-  const a = unescapeKeySegment(parts[3]);
-  const b = unescapeKeySegment(parts[4]);
-  if (parts[2] === 'placement') return { instalments: [b], payments: [a] };
-  if (parts[2] === 'setoff') return { instalments: [a, b], payments: [] };
-  return { instalments: [], payments: [] };
+  const p = parentIds(baseKey);
+  if (!p) return { instalments: [], payments: [] };
+  return p.placement ? { instalments: [p.b], payments: [p.a] } : { instalments: [p.a, p.b], payments: [] };
 }
 
 /**
- * True when one of the parents {@link parentsOfKey} reads from `baseKey` is in `parents`: the same answer,
- * without the arrays (planning asks it of every stored fact the snapshot no longer calls for). @internal
+ * True when one of the parents {@link parentsOfKey} reads from `baseKey` is in `parents`, without building its
+ * lists (planning asks it of every stored fact the snapshot no longer calls for). @internal
  */
 export function hasParentIn(
   baseKey: string,
   parents: { instalments: ReadonlySet<string>; payments: ReadonlySet<string> },
 ): boolean {
-  // The segments parentsOfKey gets from split(':'): [2] the kind, [3] and [4] the ids.
+  const p = parentIds(baseKey);
+  if (!p) return false;
+  return p.placement
+    ? parents.instalments.has(p.b) || parents.payments.has(p.a)
+    : parents.instalments.has(p.a) || parents.instalments.has(p.b);
+}
+
+/**
+ * The ids of a placement's or set-off's base key: segments [3] and [4] of `split(':')` (a placement's payment and
+ * instalment, a set-off's two instalments), found without splitting the whole key; undefined for other kinds and
+ * for keys of fewer than five segments.
+ */
+function parentIds(baseKey: string): { placement: boolean; a: string; b: string } | undefined {
   const end0 = baseKey.indexOf(':');
   const end1 = end0 < 0 ? -1 : baseKey.indexOf(':', end0 + 1);
   const end2 = end1 < 0 ? -1 : baseKey.indexOf(':', end1 + 1);
   const end3 = end2 < 0 ? -1 : baseKey.indexOf(':', end2 + 1);
-  if (end3 < 0) return false; // fewer than five segments
+  if (end3 < 0) return undefined; // fewer than five segments
   const kindLength = end2 - end1 - 1;
   const placement = kindLength === 9 && baseKey.startsWith('placement', end1 + 1);
-  if (!placement && !(kindLength === 6 && baseKey.startsWith('setoff', end1 + 1))) return false;
+  if (!placement && !(kindLength === 6 && baseKey.startsWith('setoff', end1 + 1))) return undefined;
   let end4 = baseKey.indexOf(':', end3 + 1);
   if (end4 < 0) end4 = baseKey.length;
-  const a = unescapeKeySegment(baseKey.slice(end2 + 1, end3));
-  const b = unescapeKeySegment(baseKey.slice(end3 + 1, end4));
-  return placement
-    ? parents.instalments.has(b) || parents.payments.has(a)
-    : parents.instalments.has(a) || parents.instalments.has(b);
+  return {
+    placement,
+    a: unescapeKeySegment(baseKey.slice(end2 + 1, end3)),
+    b: unescapeKeySegment(baseKey.slice(end3 + 1, end4)),
+  };
 }
 
 /** Undoes {@link escapeKeySegment}. @internal */
