@@ -103,11 +103,12 @@ export class KravOgBetalingerClient {
 
   /** Open claims and unplaced payments now (`aapnekrav`). */
   async openClaims(customer: KobApiCustomer): Promise<OpenClaims> {
-    const body = await this.call(customer, 'aapnekrav', {});
-    const party = customer.organisasjonsnummer;
-    if (body === undefined)
+    const read = await this.call(customer, 'aapnekrav', {}, readOpenClaims);
+    if (read === undefined) {
+      const party = customer.organisasjonsnummer;
       return { partyId: party, shielded: false, claims: [], unplacedPayments: [], groups: [] };
-    return this.read(customer, 'aapnekrav', body, readOpenClaims);
+    }
+    return read;
   }
 
   /** All claims in a period (`krav`); periods over a year are fetched in yearly windows and merged. */
@@ -150,7 +151,7 @@ export class KravOgBetalingerClient {
   }
 
   /**
-   * The shape the three period endpoints share: fetch each yearly window, read it, and merge the windows'
+   * The shape the three period endpoints share: fetch and read each yearly window, and merge the windows'
    * lists (an item on a window boundary may come twice: the first copy is kept, by party and `id`). Shielded
    * when any window is.
    */
@@ -163,52 +164,34 @@ export class KravOgBetalingerClient {
     id: (item: T) => string,
   ): Promise<{ shielded: boolean; items: T[] }> {
     const windows = splitIntoYearWindows(period);
-    const bodies = await Promise.all(
-      windows.map((w) => this.call(customer, endpoint, { fraOgMed: w.from, tilOgMed: w.to })),
+    const responses = await Promise.all(
+      windows.map((w) => this.call(customer, endpoint, { fraOgMed: w.from, tilOgMed: w.to }, reader)),
     );
     let shielded = false;
     const lists: T[][] = [];
-    for (const body of bodies) {
-      if (body === undefined) continue;
-      const response = this.read(customer, endpoint, body, reader);
+    for (const response of responses) {
+      if (response === undefined) continue;
       shielded ||= response.shielded;
       lists.push(itemsOf(response));
     }
     return { shielded, items: dedupe(lists.length === 1 ? lists[0] : lists.flat(), id) };
   }
 
-  private read<T>(
-    customer: KobApiCustomer,
-    endpoint: KobEndpoint,
-    body: ReadBody,
-    reader: (text: string) => T,
-  ): T {
-    try {
-      return reader(body.text);
-    } catch (error) {
-      const issues = error instanceof PayloadValidationError ? error.issues : undefined;
-      throw new KravOgBetalingerApiError(
-        `${endpoint}: the response does not match the schema${issues ? ` (${issues.length} issue(s), first: ${issues[0]?.path})` : ''}`,
-        {
-          code: 'KOB_INVALID_RESPONSE',
-          endpoint,
-          party: maskIdentifier(customer.organisasjonsnummer),
-          correlationId: body.correlationId,
-          attempts: body.attempts,
-          status: 200,
-          issues,
-          cause: error,
-        },
-      );
-    }
-  }
-
-  /** One logical call with retries. Resolves to the body, or undefined for KB-007 (nothing found). */
-  private async call(
+  /**
+   * One logical call with retries: the body read by `reader`, or undefined for KB-007 (nothing found).
+   *
+   * Why the work is split this way: a call may wait long for its slots (thousands queued behind the caps), so
+   * this function's frame and promise end up in V8's old generation. Whatever young object is stored in an
+   * old one survives every young collection until the next full one, even after the old holder is dead. So
+   * the body text and its parse tree stay inside {@link exchange}, which starts only once the slots are held
+   * (young), and only the read result comes back here.
+   */
+  private async call<T>(
     customer: KobApiCustomer,
     endpoint: KobEndpoint,
     query: Query,
-  ): Promise<ReadBody | undefined> {
+    reader: (text: string) => T,
+  ): Promise<T | undefined> {
     const party = customer.organisasjonsnummer;
     const masked = maskIdentifier(party);
     let refreshedAfter401 = false;
@@ -218,32 +201,34 @@ export class KravOgBetalingerClient {
       sent++;
       const correlationId = randomUUID();
       const started = this.clock.now();
-      let outcome: AttemptOutcome;
+      const releaseParty = await this.perParty.acquire(party);
+      const releaseGlobal = await this.global.acquire();
+      const release = () => {
+        releaseGlobal();
+        releaseParty();
+      };
+      let step: Exchange<T>;
       try {
-        outcome = await this.perParty.run(party, () =>
-          this.global.run(() => this.attempt(customer, endpoint, query, correlationId, forceRefresh)),
-        );
-      } catch (cause) {
-        if (cause instanceof KravOgBetalingerApiError || !isNetworkError(cause)) throw cause;
-        outcome = { kind: 'network', cause };
+        step = await this.exchange(customer, endpoint, query, reader, {
+          correlationId,
+          forceRefresh,
+          started,
+          sent,
+          release,
+        });
+      } finally {
+        release();
       }
-      this.options.onAttempt?.({
-        endpoint,
-        status: outcome.kind === 'response' ? outcome.status : undefined,
-        attempt: sent - 1,
-        durationMs: this.clock.now() - started,
-      });
       forceRefresh = false;
 
-      if (outcome.kind === 'response') {
-        const { status, text } = outcome;
-        if (status === 200) return { text, correlationId, attempts: sent };
-        const apiError = readApiError(text);
-        if (status === 404 && apiError?.kode === 'KB-007') return undefined;
+      if (step.kind === 'value') return step.value;
+      if (step.kind === 'empty') return undefined;
+      if (step.kind === 'status') {
+        const { status, apiError } = step;
         if (status === 401 && !refreshedAfter401) {
           // The token may have expired in flight or been revoked: fetch a new one once, then retry at once.
           refreshedAfter401 = true;
-          if (outcome.token) this.options.tokens.invalidate(outcome.token);
+          if (step.token) this.options.tokens.invalidate(step.token);
           forceRefresh = true;
           attempt--;
           continue;
@@ -264,11 +249,7 @@ export class KravOgBetalingerClient {
             },
           );
         }
-        const delay = backoffDelayMs(
-          this.retry,
-          attempt,
-          parseRetryAfter(outcome.retryAfter, this.clock.now()),
-        );
+        const delay = backoffDelayMs(this.retry, attempt, parseRetryAfter(step.retryAfter, this.clock.now()));
         this.logger?.warn?.(
           `${endpoint} for party ${masked}: HTTP ${status}, retry ${attempt + 1} in ${delay} ms`,
         );
@@ -278,22 +259,92 @@ export class KravOgBetalingerClient {
 
       if (attempt >= this.retry.maxRetries) {
         throw new KravOgBetalingerApiError(
-          `${endpoint} for party ${masked} failed: ${errorCodeOf(outcome.cause) ?? 'network error'}`,
+          `${endpoint} for party ${masked} failed: ${errorCodeOf(step.cause) ?? 'network error'}`,
           {
             code: 'KOB_NETWORK_ERROR',
             endpoint,
             party: masked,
             correlationId,
             attempts: sent,
-            cause: safeCause(outcome.cause),
+            cause: safeCause(step.cause),
           },
         );
       }
       const delay = backoffDelayMs(this.retry, attempt, undefined);
       this.logger?.warn?.(
-        `${endpoint} for party ${masked}: ${errorCodeOf(outcome.cause) ?? 'network error'}, retry ${attempt + 1} in ${delay} ms`,
+        `${endpoint} for party ${masked}: ${errorCodeOf(step.cause) ?? 'network error'}, retry ${attempt + 1} in ${delay} ms`,
       );
       await this.sleep(delay);
+    }
+  }
+
+  /**
+   * One HTTP request with the slots held, and what it came to. The slots are given back (`release`) as soon
+   * as the body is in, before it is read, so the next call is not kept waiting by the parse.
+   */
+  private async exchange<T>(
+    customer: KobApiCustomer,
+    endpoint: KobEndpoint,
+    query: Query,
+    reader: (text: string) => T,
+    at: { correlationId: string; forceRefresh: boolean; started: number; sent: number; release: () => void },
+  ): Promise<Exchange<T>> {
+    let response: { status: number; text: string; retryAfter?: string | string[]; token: AccessToken };
+    try {
+      response = await this.attempt(customer, endpoint, query, at.correlationId, at.forceRefresh);
+    } catch (cause) {
+      if (cause instanceof KravOgBetalingerApiError || !isNetworkError(cause)) throw cause;
+      this.attempted(endpoint, undefined, at);
+      return { kind: 'network', cause };
+    }
+    at.release();
+    const { status, text } = response;
+    this.attempted(endpoint, status, at);
+    if (status === 200) {
+      return { kind: 'value', value: this.read(customer, endpoint, text, at, reader) };
+    }
+    const apiError = readApiError(text);
+    if (status === 404 && apiError?.kode === 'KB-007') return { kind: 'empty' };
+    return { kind: 'status', status, apiError, retryAfter: response.retryAfter, token: response.token };
+  }
+
+  private attempted(
+    endpoint: KobEndpoint,
+    status: number | undefined,
+    at: { started: number; sent: number },
+  ): void {
+    this.options.onAttempt?.({
+      endpoint,
+      status,
+      attempt: at.sent - 1,
+      durationMs: this.clock.now() - at.started,
+    });
+  }
+
+  private read<T>(
+    customer: KobApiCustomer,
+    endpoint: KobEndpoint,
+    text: string,
+    at: { correlationId: string; sent: number },
+    reader: (text: string) => T,
+  ): T {
+    try {
+      return reader(text);
+    } catch (error) {
+      const issues = error instanceof PayloadValidationError ? error.issues : undefined;
+      throw new KravOgBetalingerApiError(
+        `${endpoint}: the response does not match the schema${issues ? ` (${issues.length} issue(s), first: ${issues[0]?.path})` : ''}`,
+        {
+          code: 'KOB_INVALID_RESPONSE',
+          endpoint,
+          party: maskIdentifier(customer.organisasjonsnummer),
+          correlationId: at.correlationId,
+          attempts: at.sent,
+          status: 200,
+          issues,
+          cause: error,
+        },
+      );
     }
   }
 
@@ -303,7 +354,7 @@ export class KravOgBetalingerClient {
     query: Query,
     correlationId: string,
     forceRefresh: boolean,
-  ): Promise<AttemptOutcome> {
+  ): Promise<{ status: number; text: string; retryAfter?: string | string[]; token: AccessToken }> {
     // After a 401 the refused token was invalidated: a newer cached token (another call may have fetched one
     // already) is reused, so concurrent calls holding the same revoked token cause one refetch, not several.
     const token = await this.options.tokens.getToken(subjectFor(customer));
@@ -320,10 +371,13 @@ export class KravOgBetalingerClient {
       }
       headers.altinnsamtykke = await this.options.altinn2.consentToken(customer, { forceRefresh });
     }
-    const url = this.url(customer.rettighetspakke, customer.organisasjonsnummer, endpoint, {
-      ...query,
-      Korrelasjonsid: correlationId,
-    });
+    const url = this.url(
+      customer.rettighetspakke,
+      customer.organisasjonsnummer,
+      endpoint,
+      query,
+      correlationId,
+    );
     const response = await request(url, {
       method: 'GET',
       headers,
@@ -333,7 +387,6 @@ export class KravOgBetalingerClient {
     });
     const text = await response.body.text();
     return {
-      kind: 'response',
       status: response.statusCode,
       text,
       retryAfter: response.headers['retry-after'],
@@ -341,20 +394,34 @@ export class KravOgBetalingerClient {
     };
   }
 
-  private url(pakke: RightsPackage, party: string, endpoint: KobEndpoint, query: Query): string {
-    const search = new URLSearchParams(query).toString();
-    return `${this.baseUrl}/${pakke}/${encodeURIComponent(party)}/${endpoint}${search ? `?${search}` : ''}`;
+  private url(
+    pakke: RightsPackage,
+    party: string,
+    endpoint: KobEndpoint,
+    query: Query,
+    correlationId: string,
+  ): string {
+    // Built by hand: URLSearchParams cost more than the rest of the URL, once per request.
+    let search = '';
+    for (const key in query) search += `${encodeURIComponent(key)}=${encodeURIComponent(query[key])}&`;
+    return (
+      `${this.baseUrl}/${pakke}/${encodeURIComponent(party)}/${endpoint}` +
+      `?${search}Korrelasjonsid=${encodeURIComponent(correlationId)}`
+    );
   }
 }
 
-interface ReadBody {
-  text: string;
-  correlationId: string;
-  attempts: number;
-}
-
-type AttemptOutcome =
-  | { kind: 'response'; status: number; text: string; retryAfter?: string | string[]; token?: AccessToken }
+/** What one exchange came to. The body text is not in it: it never leaves {@link KravOgBetalingerClient.exchange}. */
+type Exchange<T> =
+  | { kind: 'value'; value: T }
+  | { kind: 'empty' }
+  | {
+      kind: 'status';
+      status: number;
+      apiError: ReturnType<typeof readApiError>;
+      retryAfter?: string | string[];
+      token: AccessToken;
+    }
   | { kind: 'network'; cause: unknown };
 
 /** The token subject a customer's access calls for. @publicApi */

@@ -60,4 +60,30 @@ describe('KeyedSemaphore', () => {
     expect(order).toEqual(['a1', 'b1', 'a2']);
     expect(sem.size).toBe(0);
   });
+
+  it('hands out slots by acquire: a second release of the same slot frees nothing', async () => {
+    const sem = new KeyedSemaphore(1);
+    const release = await sem.acquire('a');
+    let second = false;
+    const waiting = sem.acquire('a').then((r) => {
+      second = true;
+      return r;
+    });
+    await Promise.resolve();
+    expect(second).toBe(false);
+    release();
+    release();
+    const releaseSecond = await waiting;
+    expect(second).toBe(true);
+    let third = false;
+    const pending = sem.acquire('a').then((r) => {
+      third = true;
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(third).toBe(false); // the repeated release did not free the slot the second holder has
+    releaseSecond();
+    (await pending)();
+    expect(sem.size).toBe(0);
+  });
 });

@@ -58,18 +58,30 @@ export class KeyedSemaphore {
   constructor(readonly limit: number) {}
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    let sem = this.byKey.get(key);
-    if (!sem) {
-      sem = new Semaphore(this.limit);
-      this.byKey.set(key, sem);
-    }
-    const release = await sem.acquire();
+    const release = await this.acquire(key);
     try {
       return await task();
     } finally {
       release();
-      if (sem.inUse === 0 && sem.waiting === 0) this.byKey.delete(key);
     }
+  }
+
+  /** A slot for `key`; call the function it resolves to (once) to give the slot back. */
+  async acquire(key: string): Promise<() => void> {
+    let found = this.byKey.get(key);
+    if (!found) {
+      found = new Semaphore(this.limit);
+      this.byKey.set(key, found);
+    }
+    const sem = found;
+    const release = await sem.acquire();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+      if (sem.inUse === 0 && sem.waiting === 0) this.byKey.delete(key);
+    };
   }
 
   /** Keys with a holder or a waiter. */
