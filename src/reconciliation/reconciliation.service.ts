@@ -27,7 +27,7 @@ import { matchBankTransactions, type BankMatch } from './matching/bank-matching.
 import { suggestPlacements } from './matching/suggestions.js';
 import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
 import { planPostings, type LatestVersion } from './posting/entry-diff.js';
-import { entriesForSnapshot, snapshotParents } from './posting/posting-rules.js';
+import { entriesForSnapshot, snapshotParents, type SnapshotParents } from './posting/posting-rules.js';
 import { buildSnapshot } from './posting/snapshot.js';
 import { summariseMirror, type AssertionResult, type MirrorInput } from './reconciliation-assertions.js';
 import type { ReconciliationReport } from './reconciliation-report.js';
@@ -75,6 +75,7 @@ export class UnknownCustomerError extends KobError {
 }
 
 const WATERMARK = 'facts';
+const NO_PARENTS: SnapshotParents = { instalments: new Set(), payments: new Set() };
 // The fact store keeps, per claim id, the claim's type, group, principal and instalments (as JSON), not a hash.
 const CLAIM_DIRECTORY = 'claim-directory';
 
@@ -208,7 +209,9 @@ export class ReconciliationService {
     const earlierPending = pendingRows.map((o) => o.entry);
     const latest = latestVersions(postedRows, pendingRows);
     // planPostings checks every planned entry with assertBalanced: nothing unbalanced is written or sent.
-    const plan = planPostings(rules.entries, latest, snapshotParents(snapshot), { unbooked: rules.unbooked });
+    // Parents only tell which stored facts were undone: with nothing stored (a first run) there are none to ask about.
+    const parents = latest.size === 0 ? NO_PARENTS : snapshotParents(snapshot);
+    const plan = planPostings(rules.entries, latest, parents, { unbooked: rules.unbooked });
     let desiredInScope = 0;
     for (const e of rules.entries) if (e.inScope) desiredInScope++;
     Object.assign(report.entries, {
