@@ -37,6 +37,20 @@ describe('Semaphore', () => {
     await expect(sem.run(async () => 'ok')).resolves.toBe('ok');
   });
 
+  it('tryAcquire takes a free slot at once and never one a waiter is owed', async () => {
+    const sem = new Semaphore(1);
+    const first = sem.tryAcquire();
+    expect(first).toBeDefined();
+    expect(sem.tryAcquire()).toBeUndefined();
+    const waiter = sem.acquire();
+    first!();
+    // The slot went straight to the waiter: nothing is free for a newcomer.
+    expect(sem.tryAcquire()).toBeUndefined();
+    (await waiter)();
+    expect(sem.inUse).toBe(0);
+    expect(sem.tryAcquire()).toBeDefined();
+  });
+
   it('rejects a non-positive limit', () => {
     expect(() => new Semaphore(0)).toThrow(RangeError);
   });

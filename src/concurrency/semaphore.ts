@@ -21,6 +21,16 @@ export class Semaphore {
     return this.waiters.length;
   }
 
+  /**
+   * A slot now, without waiting, or undefined when all are taken. Never overtakes a waiter: while anyone waits,
+   * every slot is held (a releasing holder hands its slot straight on).
+   */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.limit) return undefined;
+    this.active++;
+    return this.releaser();
+  }
+
   async acquire(): Promise<() => void> {
     if (this.active < this.limit) {
       this.active++;
@@ -28,6 +38,10 @@ export class Semaphore {
       // The releasing holder passes its slot on directly, so `active` never dips and no one can overtake.
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
@@ -68,13 +82,27 @@ export class KeyedSemaphore {
 
   /** A slot for `key`; call the function it resolves to (once) to give the slot back. */
   async acquire(key: string): Promise<() => void> {
-    let found = this.byKey.get(key);
-    if (!found) {
-      found = new Semaphore(this.limit);
-      this.byKey.set(key, found);
+    const sem = this.semaphoreOf(key);
+    return this.releaser(key, sem, sem.tryAcquire() ?? (await sem.acquire()));
+  }
+
+  /** A slot for `key` now, without waiting, or undefined when all are taken (see {@link Semaphore.tryAcquire}). */
+  tryAcquire(key: string): (() => void) | undefined {
+    const sem = this.semaphoreOf(key);
+    const release = sem.tryAcquire();
+    return release && this.releaser(key, sem, release);
+  }
+
+  private semaphoreOf(key: string): Semaphore {
+    let sem = this.byKey.get(key);
+    if (!sem) {
+      sem = new Semaphore(this.limit);
+      this.byKey.set(key, sem);
     }
-    const sem = found;
-    const release = await sem.acquire();
+    return sem;
+  }
+
+  private releaser(key: string, sem: Semaphore, release: () => void): () => void {
     let released = false;
     return () => {
       if (released) return;
