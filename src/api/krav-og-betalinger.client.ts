@@ -283,7 +283,7 @@ export class KravOgBetalingerClient {
 
   /**
    * One HTTP request with the slots held, and what it came to. The slots are given back (`release`) as soon
-   * as the body is in, before it is read, so the next call is not kept waiting by the parse.
+   * as the body is in: reading it is work in this process, not a call in flight at Skatteetaten.
    */
   private async exchange<T>(
     customer: KobApiCustomer,
