@@ -83,7 +83,7 @@ export class KeyedSemaphore {
   /** A slot for `key`; call the function it resolves to (once) to give the slot back. */
   async acquire(key: string): Promise<() => void> {
     const sem = this.semaphoreOf(key);
-    return this.releaser(key, sem, sem.tryAcquire() ?? (await sem.acquire()));
+    return this.releaser(key, sem, await sem.acquire());
   }
 
   /** A slot for `key` now, without waiting, or undefined when all are taken (see {@link Semaphore.tryAcquire}). */
