@@ -19,6 +19,7 @@ import { suggestPlacements } from '../src/reconciliation/matching/suggestions.js
 import { assertBalanced } from '../src/reconciliation/posting/balance.js';
 import { entryContentHash } from '../src/reconciliation/posting/content-hash.js';
 import { planPostings } from '../src/reconciliation/posting/entry-diff.js';
+import { entryEffects, entryParents } from '../src/reconciliation/posting/entry-effects.js';
 import { entriesForSnapshot, snapshotParents } from '../src/reconciliation/posting/posting-rules.js';
 import { buildSnapshot, indexSnapshot } from '../src/reconciliation/posting/snapshot.js';
 import { checkMirror } from '../src/reconciliation/reconciliation-assertions.js';
@@ -270,6 +271,9 @@ function timePureSteps(
     for (const p of plan.toPost) assertBalanced(p.entry);
   });
   const posted: JournalEntry[] = plan.toPost.map((p) => p.entry);
+  step('entryEffects + entryParents (what the outbox keeps per entry)', () =>
+    plan.toPost.map((p) => [entryEffects(p.entry), entryParents(p.baseKey)]),
+  );
   step('checkMirror (all planned entries posted)', () =>
     checkMirror({
       snapshot,

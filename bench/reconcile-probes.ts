@@ -89,12 +89,12 @@ export const PHASES = [
   'adapter: findBankTransactions',
   'pure: bank matching, counts, claim directory',
   'pure: posting rules (entriesForSnapshot)',
-  'store: reads for planning (directory, posted, versions)',
+  'store: reads for planning (directory, pending, versions)',
   'pure: merge stored versions, plan, balance check',
-  'outbox: write + read back pending',
+  'outbox: write',
   'adapter: postEntries',
   'outbox: mark posted',
-  'store: read posted (for assertions)',
+  'store: posted totals (for assertions)',
   'pure: assertions (checkMirror)',
   'adapter: assertBalances',
   'finish: watermark, directory, matches, run log',
@@ -103,11 +103,10 @@ export const PHASES = [
 
 type Phase = (typeof PHASES)[number];
 
-const READS: Phase = 'store: reads for planning (directory, posted, versions)';
+const READS: Phase = 'store: reads for planning (directory, pending, versions)';
 const FINISH: Phase = 'finish: watermark, directory, matches, run log';
 
-function phaseOfCall(call: CallRecord, seen: Map<string, number>): Phase {
-  const n = seen.get(call.name) ?? 0;
+function phaseOfCall(call: CallRecord): Phase {
   switch (call.name) {
     case 'store.startRun':
     case 'store.tryLock':
@@ -127,15 +126,16 @@ function phaseOfCall(call: CallRecord, seen: Map<string, number>): Phase {
       return 'adapter: assertBalances';
     case 'store.getFactHashes':
     case 'store.latestVersions':
-      return READS;
+    case 'store.latestVersionsFor':
     case 'store.postedEntries':
-      return n === 0 ? READS : 'store: read posted (for assertions)';
     case 'store.listOutbox':
-      return n === 0 ? READS : 'outbox: write + read back pending';
+      return READS;
+    case 'store.postedTotals':
+      return 'store: posted totals (for assertions)';
     case 'store.getBlock':
       return 'pure: merge stored versions, plan, balance check';
     case 'store.applyBatch':
-      return call.tag === 'outbox' ? 'outbox: write + read back pending' : FINISH;
+      return call.tag === 'outbox' ? 'outbox: write' : FINISH;
     case 'store.markPosted':
     case 'store.markFailed':
       return 'outbox: mark posted';
@@ -156,7 +156,7 @@ function phaseOfGap(prev: CallRecord, prevPhase: Phase, next: CallRecord | undef
   if (prev.name === 'store.getFactHashes') return 'pure: posting rules (entriesForSnapshot)';
   if (prevPhase === READS && next?.name === 'store.getBlock')
     return 'pure: merge stored versions, plan, balance check';
-  if (prevPhase === 'store: read posted (for assertions)') return 'pure: assertions (checkMirror)';
+  if (prevPhase === 'store: posted totals (for assertions)') return 'pure: assertions (checkMirror)';
   return prevPhase;
 }
 
@@ -184,15 +184,13 @@ export function phasesOf(
     times[phase] += end - start;
     for (const g of gcPauses) gc[phase] += Math.max(0, Math.min(end, g.end) - Math.max(start, g.start));
   };
-  const seen = new Map<string, number>();
   let cursor = t0;
   let prev: CallRecord | undefined;
   let prevPhase: Phase = 'start: run log, lock, access, watermark';
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i];
     add(prev ? phaseOfGap(prev, prevPhase, call) : prevPhase, cursor, call.start);
-    const phase = phaseOfCall(call, seen);
-    seen.set(call.name, (seen.get(call.name) ?? 0) + 1);
+    const phase = phaseOfCall(call);
     add(phase, call.start, call.end);
     cursor = Math.max(cursor, call.end);
     prev = call;

@@ -4,6 +4,7 @@ import { absOre, sumOre, type Ore } from '../domain/money.js';
 import type { JournalEntry } from '../journal/journal-adapter.interface.js';
 import type { DesiredEntry } from './posting/posting-rules.js';
 import type { ReconciliationSnapshot } from './posting/snapshot.js';
+import { totalSubject } from './posting/entry-effects.js';
 import { touchTotals, visitEntryTouches } from './posting/entry-touches.js';
 
 /** One zero-tolerance check of the mirrored books against Skatteetaten's figures. @publicApi */
@@ -35,7 +36,27 @@ export interface MirrorInput {
   customer: Pick<CustomerConfig, 'bookingStartDate' | 'hostBooksBankLines'>;
   clearingAccount: string;
   desired: readonly DesiredEntry[];
-  posted: readonly JournalEntry[];
+  /** What is posted: the entries themselves, or `postedTotals` (see {@link mirrorSubjects}) over them. */
+  posted: readonly JournalEntry[] | PostedTotals;
+}
+
+/**
+ * Running totals over the posted entries, by the subjects of `totalSubject` (`StateStore.postedTotals`): they
+ * stand for the entries in the checks, so a run need not read the customer's whole history.
+ * @publicApi
+ */
+export interface PostedTotals {
+  totals: ReadonlyMap<string, number>;
+}
+
+/** The subjects of the running totals the checks read for a snapshot. @publicApi */
+export function mirrorSubjects(snapshot: ReconciliationSnapshot, clearingAccount: string): string[] {
+  const subjects = [totalSubject.account(clearingAccount)];
+  for (const claim of snapshot.claims) {
+    for (const inst of claim.instalments) subjects.push(totalSubject.instalment(inst.instalmentId));
+  }
+  for (const payment of snapshot.payments) subjects.push(totalSubject.payment(payment.paymentId));
+  return subjects;
 }
 
 /**
@@ -85,12 +106,7 @@ type CheckVisitor = (name: AssertionResult['name'], subject: string, expected: O
 
 function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
   const { snapshot, customer, desired, clearingAccount } = input;
-  const effective = effectiveEntries(input.posted);
-  const reducedByUs = new Map<string, Ore>();
-  const paymentUse = new Map<string, Ore>();
-  const addReducedByUs = touchTotals(reducedByUs);
-  const addPaymentUse = touchTotals(paymentUse);
-  for (const entry of effective) visitEntryTouches(entry, addReducedByUs, addPaymentUse);
+  const posted = postedFigures(input.posted, clearingAccount);
   const reducedBefore = new Map<string, Ore>();
   const addReducedBefore = touchTotals(reducedBefore);
   for (const d of desired) {
@@ -118,8 +134,7 @@ function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
 
   for (const claim of snapshot.claims) {
     for (const inst of claim.instalments) {
-      const reductions =
-        (reducedBefore.get(inst.instalmentId) ?? 0) + (reducedByUs.get(inst.instalmentId) ?? 0);
+      const reductions = (reducedBefore.get(inst.instalmentId) ?? 0) + posted.reduced(inst.instalmentId);
       // Reductions move an instalment toward zero: down for a debt, up for a credit.
       const actual =
         inst.originalAmount < 0 ? inst.originalAmount + reductions : inst.originalAmount - reductions;
@@ -130,7 +145,7 @@ function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
   const inScope = (date: string) => compareIsoDate(date, customer.bookingStartDate) >= 0;
   for (const payment of snapshot.payments) {
     if (payment.unplacedAmount === undefined || !inScope(payment.paymentDate)) continue;
-    const actual = payment.amount - (paymentUse.get(payment.paymentId) ?? 0);
+    const actual = payment.amount - posted.used(payment.paymentId);
     visit('payment-unplaced', payment.paymentId, payment.unplacedAmount, actual);
   }
 
@@ -140,8 +155,40 @@ function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
         .filter((p) => inScope(p.paymentDate))
         .map((p) => absOre(p.unplacedAmount ?? 0)),
     );
-    visit('clearing-balance', clearingAccount, expected, clearingBalance(effective, clearingAccount));
+    visit('clearing-balance', clearingAccount, expected, posted.clearing());
   }
+}
+
+/** What the checks read of the posted entries: per instalment and payment the amount moved, the clearing balance. */
+interface PostedFigures {
+  reduced(instalmentId: string): Ore;
+  used(paymentId: string): Ore;
+  clearing(): Ore;
+}
+
+function postedFigures(posted: MirrorInput['posted'], clearingAccount: string): PostedFigures {
+  if (!Array.isArray(posted)) {
+    const { totals } = posted as PostedTotals;
+    return {
+      reduced: (id) => totals.get(totalSubject.instalment(id)) ?? 0,
+      used: (id) => totals.get(totalSubject.payment(id)) ?? 0,
+      clearing: () => {
+        const balance = totals.get(totalSubject.account(clearingAccount)) ?? 0;
+        return balance === 0 ? 0 : balance;
+      },
+    };
+  }
+  const effective = effectiveEntries(posted as readonly JournalEntry[]);
+  const reducedByUs = new Map<string, Ore>();
+  const paymentUse = new Map<string, Ore>();
+  const addReducedByUs = touchTotals(reducedByUs);
+  const addPaymentUse = touchTotals(paymentUse);
+  for (const entry of effective) visitEntryTouches(entry, addReducedByUs, addPaymentUse);
+  return {
+    reduced: (id) => reducedByUs.get(id) ?? 0,
+    used: (id) => paymentUse.get(id) ?? 0,
+    clearing: () => clearingBalance(effective, clearingAccount),
+  };
 }
 
 /** Debit-positive balance of one account over the given entries. @internal */

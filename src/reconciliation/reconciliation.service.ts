@@ -7,29 +7,34 @@ import { addDays, assertIsoDate, compareIsoDate, maxDate, todayInTimeZone } from
 import type { IsoDate } from '../domain/common.model.js';
 import { absOre, sumOre } from '../domain/money.js';
 import { KobError } from '../errors/kob.error.js';
+import type { CustomerRef, JournalAdapter } from '../journal/journal-adapter.interface.js';
 import type {
-  CustomerRef,
-  JournalAdapter,
-  JournalEntry,
-  PostResult,
-} from '../journal/journal-adapter.interface.js';
-import type {
-  LatestVersion as StoredVersion,
+  LatestVersionWithEntry,
   MatchRecord,
-  OutboxEntry,
+  NewOutboxEntry,
   StateStore,
 } from '../store/state-store.interface.js';
-import { latestVersionsOf, type VersionRow } from '../store/store-values.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { FactSource } from './fact-source.js';
 import { allocationsFromSnapshot } from './matching/allocations.js';
 import { matchBankTransactions, type BankMatch } from './matching/bank-matching.js';
 import { suggestPlacements } from './matching/suggestions.js';
 import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
-import { planPostings, type LatestVersion } from './posting/entry-diff.js';
-import { entriesForSnapshot, snapshotParents, type SnapshotParents } from './posting/posting-rules.js';
+import { planPostings, type PlannedPosting } from './posting/entry-diff.js';
+import { entryEffects, entryParents, totalSubject } from './posting/entry-effects.js';
+import {
+  entriesForSnapshot,
+  snapshotParents,
+  type DesiredEntry,
+  type SnapshotParents,
+} from './posting/posting-rules.js';
 import { buildSnapshot } from './posting/snapshot.js';
-import { summariseMirror, type AssertionResult, type MirrorInput } from './reconciliation-assertions.js';
+import {
+  mirrorSubjects,
+  summariseMirror,
+  type AssertionResult,
+  type MirrorInput,
+} from './reconciliation-assertions.js';
 import type { ReconciliationReport } from './reconciliation-report.js';
 
 /** Decides whether a customer's access is valid now; `AccessStatusService` is one. @publicApi */
@@ -202,15 +207,21 @@ export class ReconciliationService {
     for (const [id, ref] of directory) knownClaims.set(id, ref);
     const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
     report.postingIssues = rules.issues;
-    const postedRows = await store.postedEntries(customer.id);
     // Entries an interrupted run left in the outbox: they count as posted for planning and are delivered first.
     const pendingRows = await store.listOutbox(customer.id, { status: ['pending', 'failed'] });
-    const posted = postedRows.map((o) => o.entry);
     const earlierPending = pendingRows.map((o) => o.entry);
-    const latest = latestVersions(postedRows, pendingRows);
+    // Only the stored facts this snapshot can change are read: those it calls for, and those whose parents it
+    // describes in full (a fact missing under such a parent was undone). Nothing stored (a first run): none.
+    const firstRun =
+      pendingRows.length === 0 && (await store.listOutbox(customer.id, { limit: 1 })).length === 0;
+    const parents = firstRun ? NO_PARENTS : snapshotParents(snapshot);
+    const latest = firstRun
+      ? new Map<string, LatestVersionWithEntry>()
+      : await store.latestVersionsFor(customer.id, {
+          baseKeys: inScopeKeys(rules.entries),
+          parents: parentSubjects(parents),
+        });
     // planPostings checks every planned entry with assertBalanced: nothing unbalanced is written or sent.
-    // Parents only tell which stored facts were undone: with nothing stored (a first run) there are none to ask about.
-    const parents = latest.size === 0 ? NO_PARENTS : snapshotParents(snapshot);
     const plan = planPostings(rules.entries, latest, parents, { unbooked: rules.unbooked });
     let desiredInScope = 0;
     for (const e of rules.entries) if (e.inScope) desiredInScope++;
@@ -224,22 +235,22 @@ export class ReconciliationService {
     });
 
     const block = await store.getBlock(customer.id);
+    const subjects = mirrorSubjects(snapshot, accounts.taxAccountClearing);
+    const toWrite = plan.toPost.map((p) => outboxEntryOf(p, latest));
     if (report.dryRun || block) {
-      const hypothetical = report.dryRun ? [...posted, ...plan.toPost.map((p) => p.entry)] : posted;
-      this.assert(report, snapshot, customer, accounts, rules.entries, hypothetical);
+      const totals = await store.postedTotals(customer.id, subjects);
+      // A dry run asserts what the books would show with the plan posted.
+      if (report.dryRun) for (const e of toWrite) addTotals(totals, e.effects);
+      this.assert(report, snapshot, customer, accounts, rules.entries, { totals });
       const status = block ? 'blocked' : report.assertions.ok ? 'ok' : 'blocked';
       return this.finish(report, status, started, block ? `posting is blocked: ${block.reason}` : undefined);
     }
 
     // The outbox is written before the journal is called; a crash from here on is repaired by the next run.
-    if (plan.toPost.length > 0) {
-      // A planned posting carries the fields of an outbox entry (entry, contentHash, baseKey, version).
-      await store.applyBatch(customer.id, { outbox: plan.toPost });
-    }
+    if (toWrite.length > 0) await store.applyBatch(customer.id, { outbox: toWrite });
     // In outbox order: what was pending before this run, then this run's plan (no key is in both: planning
     // counted the pending ones as posted).
     const entries = [...earlierPending, ...plan.toPost.map((p) => p.entry)];
-    let confirmed: readonly JournalEntry[] = [];
     if (entries.length > 0) {
       try {
         const results = await journal.postEntries(ref, entries);
@@ -259,11 +270,6 @@ export class ReconciliationService {
         report.entries.posted = postedCount;
         report.entries.duplicate = duplicates;
         report.entries.postedKeys = postedKeys;
-        if (answersInOrder(entries, results)) confirmed = entries;
-        else {
-          const keys = new Set(postedKeys);
-          confirmed = entries.filter((e) => keys.has(e.idempotencyKey));
-        }
       } catch (error) {
         await store.markFailed(
           customer.id,
@@ -275,9 +281,10 @@ export class ReconciliationService {
       }
     }
 
-    // Assert, to the øre, against what is now posted: what was posted before plus what the journal confirmed.
-    const nowPosted = [...posted, ...confirmed];
-    this.assert(report, snapshot, customer, accounts, rules.entries, nowPosted);
+    // Assert, to the øre, against what is now posted: the store's running totals, which marking the entries the
+    // journal confirmed has just brought up to date.
+    const totals = await store.postedTotals(customer.id, subjects);
+    this.assert(report, snapshot, customer, accounts, rules.entries, { totals });
     if (!report.assertions.ok) {
       const first = report.assertions.failures[0];
       await store.setBlock(customer.id, {
@@ -313,7 +320,7 @@ export class ReconciliationService {
     customer: CustomerConfig,
     accounts: AccountMapping,
     desired: MirrorInput['desired'],
-    posted: readonly JournalEntry[],
+    posted: MirrorInput['posted'],
   ): void {
     const { checked, failures, clearing } = summariseMirror({
       snapshot,
@@ -369,46 +376,43 @@ export class ReconciliationService {
 
 type ReportWithClearing = ReconciliationReport & { clearing?: AssertionResult };
 
-/**
- * The latest version of each fact, with its entry, from the outbox rows already read (every row is posted,
- * pending or failed): the same chain as `StateStore.latestVersions` gives (one shared `latestVersionsOf`),
- * without reading the outbox a second time.
- */
-function latestVersions(
-  posted: readonly OutboxEntry[],
-  pending: readonly OutboxEntry[],
-): Map<string, LatestVersion> {
-  const byKey = new Map<string, OutboxEntry>();
-  for (const o of posted) byKey.set(o.key, o);
-  for (const o of pending) byKey.set(o.key, o);
-  const rows = function* (): Generator<VersionRow> {
-    for (const o of byKey.values()) {
-      yield {
-        baseKey: o.baseKey,
-        key: o.key,
-        version: o.version,
-        contentHash: o.contentHash,
-        status: o.status,
-        reverses: o.entry.reverses,
-      };
-    }
-  };
-  // latestVersionsOf builds new objects: each gets its entry in place.
-  const latest = latestVersionsOf(rows()) as Map<string, StoredVersion & { entry?: JournalEntry }>;
-  for (const v of latest.values()) v.entry = byKey.get(v.key)!.entry;
-  return latest as Map<string, LatestVersion>;
+/** The base keys of the in-scope entries a snapshot calls for (out-of-scope ones are never posted). */
+function inScopeKeys(desired: readonly DesiredEntry[]): string[] {
+  const keys: string[] = [];
+  for (const d of desired) if (d.inScope) keys.push(d.idempotencyKey);
+  return keys;
+}
+
+/** The snapshot's parents as the subjects the outbox indexes facts by (`entryParents`). */
+function parentSubjects(parents: SnapshotParents): string[] {
+  const subjects: string[] = [];
+  for (const id of parents.instalments) subjects.push(totalSubject.instalment(id));
+  for (const id of parents.payments) subjects.push(totalSubject.payment(id));
+  return subjects;
 }
 
 /**
- * True when the journal answered each entry in order, one result each (the usual answer): then every entry is
- * confirmed, without a set of hundreds of thousands of keys to find them by.
+ * A planned posting as written to the outbox: with what it adds to the running totals once posted, and the
+ * parents to find its fact by. A reversal takes back the touches of the version it reverses, read from the
+ * stored entry planning reversed.
  */
-function answersInOrder(entries: readonly JournalEntry[], results: readonly PostResult[]): boolean {
-  if (results.length !== entries.length) return false;
-  for (let i = 0; i < entries.length; i++) {
-    if (results[i].idempotencyKey !== entries[i].idempotencyKey) return false;
-  }
-  return true;
+function outboxEntryOf(
+  p: PlannedPosting,
+  latest: ReadonlyMap<string, LatestVersionWithEntry>,
+): NewOutboxEntry {
+  const reversed = p.action === 'reverse' ? latest.get(p.baseKey)?.entry : undefined;
+  return {
+    entry: p.entry,
+    contentHash: p.contentHash,
+    baseKey: p.baseKey,
+    version: p.version,
+    effects: entryEffects(p.entry, reversed),
+    parents: p.action === 'reverse' ? [] : entryParents(p.baseKey),
+  };
+}
+
+function addTotals(totals: Map<string, number>, effects: NewOutboxEntry['effects']): void {
+  for (const [subject, amount] of effects ?? []) totals.set(subject, (totals.get(subject) ?? 0) + amount);
 }
 
 function clearingExpected(report: ReconciliationReport, _accounts: AccountMapping): number | undefined {

@@ -23,6 +23,34 @@ export interface NewOutboxEntry {
   baseKey: string;
   /** 1 for the first version of a fact. */
   version: number;
+  /**
+   * Amounts this entry adds to the customer's running totals ({@link StateStore.postedTotals}) when it becomes
+   * posted: once, at the mark that makes it posted. Subjects are the caller's names (the reconciliation uses
+   * `a:{account}` for debit-positive account balances and `i:{instalment}` / `p:{payment}` for the amounts its
+   * entries move); amounts are safe integers (øre). Default: none.
+   */
+  effects?: readonly PostedEffect[];
+  /**
+   * The objects whose full description shows whether this fact still exists (the reconciliation uses
+   * `i:{instalment}` and `p:{payment}`), so {@link StateStore.latestVersionsFor} finds the fact by them. Default: none.
+   */
+  parents?: readonly string[];
+}
+
+/** One amount an outbox entry adds to a running total when it becomes posted. @publicApi */
+export type PostedEffect = readonly [subject: string, amount: number];
+
+/** What {@link StateStore.latestVersionsFor} looks up. @publicApi */
+export interface VersionQuery {
+  /** Facts by base key. */
+  baseKeys?: Iterable<string>;
+  /** Facts that named one of these among their `parents` when written. */
+  parents?: Iterable<string>;
+}
+
+/** A {@link LatestVersion} with the entry of its `key`. @publicApi */
+export interface LatestVersionWithEntry extends LatestVersion {
+  entry: JournalEntry;
 }
 
 /** An entry in the outbox, as stored. @publicApi */
@@ -206,6 +234,17 @@ export interface StateStore extends AccessStateStore {
   latestVersions(customerId: string): Promise<Map<string, LatestVersion>>;
   /** Every posted entry, in the order they were written. */
   postedEntries(customerId: string): Promise<OutboxEntry[]>;
+  /**
+   * The latest version (as {@link latestVersions} gives it) of each fact asked for, by base key or by parent, with
+   * its entry; facts without a version in the outbox are absent. Reads only those facts' rows, so a run's cost
+   * follows its window, not the customer's history.
+   */
+  latestVersionsFor(customerId: string, query: VersionQuery): Promise<Map<string, LatestVersionWithEntry>>;
+  /**
+   * Running totals over the customer's posted entries: per subject, the sum of the `effects` of every entry
+   * marked posted. All subjects, or only those asked for; a subject no posted entry named is absent.
+   */
+  postedTotals(customerId: string, subjects?: Iterable<string>): Promise<Map<string, number>>;
 
   /** Replaces the customer's matches with those of run `runId`. */
   putMatches(customerId: string, runId: string, matches: readonly MatchRecord[]): Promise<void>;

@@ -9,6 +9,7 @@ import type {
   MatchRecord,
   NewOutboxEntry,
   OutboxStatus,
+  PostedEffect,
   StateBatch,
 } from './state-store.interface.js';
 import { StateStoreError } from './state-store.error.js';
@@ -76,6 +77,8 @@ export function validateNewEntries(entries: readonly NewOutboxEntry[]): void {
         }
       }
     }
+    if (valid && e.effects !== undefined) valid = validEffects(e.effects);
+    if (valid && e.parents !== undefined) valid = Array.isArray(e.parents) && e.parents.every(isText);
     if (!valid) explainEntry(e, i);
   }
 }
@@ -93,6 +96,53 @@ function explainEntry(e: NewOutboxEntry, i: number): void {
     requireAmount(line.debit, `${at}.entry.lines[${j}].debit`);
     requireAmount(line.credit, `${at}.entry.lines[${j}].credit`);
   });
+  if (e.effects !== undefined) {
+    if (!Array.isArray(e.effects)) throw invalid(`${at}.effects must be an array`);
+    e.effects.forEach((effect, j) => {
+      if (!Array.isArray(effect) || effect.length !== 2)
+        throw invalid(`${at}.effects[${j}] must be a [subject, amount] pair`);
+      requireText(effect[0], `${at}.effects[${j}][0]`);
+      if (!Number.isSafeInteger(effect[1])) throw invalid(`${at}.effects[${j}][1] must be a safe integer`);
+    });
+  }
+  if (e.parents !== undefined) {
+    if (!Array.isArray(e.parents)) throw invalid(`${at}.parents must be an array`);
+    e.parents.forEach((parent, j) => requireText(parent, `${at}.parents[${j}]`));
+  }
+}
+
+function validEffects(effects: readonly PostedEffect[]): boolean {
+  if (!Array.isArray(effects)) return false;
+  for (const effect of effects) {
+    if (!Array.isArray(effect) || effect.length !== 2 || !isText(effect[0])) return false;
+    if (!Number.isSafeInteger(effect[1])) return false;
+  }
+  return true;
+}
+
+/**
+ * Adds the effects of entries that just became posted to running totals (a map the store then writes). @internal
+ */
+export function addEffects(totals: Map<string, number>, effects: readonly PostedEffect[] | undefined): void {
+  if (effects === undefined) return;
+  for (const [subject, amount] of effects) totals.set(subject, (totals.get(subject) ?? 0) + amount);
+}
+
+/** Effects as stored in a text column: JSON, or null for none. @internal */
+export function effectsToText(effects: readonly PostedEffect[] | undefined): string | null {
+  return effects === undefined || effects.length === 0 ? null : JSON.stringify(effects);
+}
+
+/** Effects read back from a text column. @internal */
+export function effectsOfText(text: string | null | undefined): PostedEffect[] | undefined {
+  if (text === null || text === undefined) return undefined;
+  const parsed = JSON.parse(text) as unknown;
+  if (!Array.isArray(parsed) || !validEffects(parsed as PostedEffect[]))
+    throw new StateStoreError(
+      'outbox effects: stored value is not a list of [subject, amount]',
+      'KOB_STORE_CORRUPT',
+    );
+  return parsed as PostedEffect[];
 }
 
 /** Checks a whole batch before any of it is written. @internal */

@@ -9,6 +9,7 @@ import {
   applyPostgresMigrations,
   postgresSchemaVersion,
 } from '../../src/store/postgres/postgres-state.store.js';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres.migrations.js';
 import type { Migration } from '../../src/store/migrations/migration.js';
 import { adminQuery, dropSchemas, POSTGRES_URL, uniqueSchema } from './postgres-test-db.js';
 
@@ -38,7 +39,7 @@ describe('PostgreSQL store set-up', () => {
       'SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1',
       [schema],
     );
-    expect(res.rows[0].n).toBe(10); // nine tables + schema_migrations
+    expect(res.rows[0].n).toBe(12); // eleven tables + schema_migrations
     await store.close();
   });
 
@@ -49,7 +50,7 @@ describe('PostgreSQL store set-up', () => {
     );
     await Promise.all(stores.map((s) => s.migrate()));
     const rows = await adminQuery(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-    expect(rows.rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.rows.map((r) => r.version)).toEqual([1, 2]);
     await Promise.all(stores.map((s) => s.close()));
   });
 
@@ -72,6 +73,150 @@ describe('PostgreSQL store set-up', () => {
     const c = await adminQuery('SELECT to_regclass($1) AS t', [`"${schema}".c`]);
     expect(c.rows[0].t).toBeNull();
     expect((await adminQuery(`SELECT x FROM "${schema}".a`)).rows).toEqual([{ x: 7 }]);
+  });
+
+  it('gives outbox rows written by version 1 their effects, parents and totals when migrating to version 2', async () => {
+    const schema = newSchema();
+    expect(await applyPostgresMigrations(pool, schema, POSTGRES_MIGRATIONS.slice(0, 1), AT)).toEqual([1]);
+    const placementKey = 'kob:c1:placement:P1:I1';
+    const reversalKey = `kob:c1:reversal:${placementKey}#1`;
+    const paymentKey = 'kob:c1:payment:P2';
+    const placement = {
+      idempotencyKey: placementKey,
+      date: '2025-01-02',
+      description: 'x',
+      lines: [
+        { account: '2600', debit: 500, reference: 'I1' },
+        { account: '1579', credit: 500, reference: 'P1' },
+      ],
+      source: { kind: 'placement', ids: ['P1', 'I1'] },
+    };
+    const reversal = {
+      idempotencyKey: reversalKey,
+      date: '2025-01-03',
+      description: 'reversal of x',
+      lines: [
+        { account: '2600', credit: 500, reference: 'I1' },
+        { account: '1579', debit: 500, reference: 'P1' },
+      ],
+      source: { kind: 'reversal', ids: [placementKey] },
+      reverses: placementKey,
+    };
+    const payment = {
+      idempotencyKey: paymentKey,
+      date: '2025-01-04',
+      description: 'payment',
+      lines: [
+        { account: '1920', debit: 300, reference: 'P2' },
+        { account: '1579', credit: 300, reference: 'P2' },
+      ],
+      source: { kind: 'payment', ids: ['P2'] },
+    };
+    const rows: [string, string, string | null, string, object][] = [
+      [placementKey, placementKey, null, 'posted', placement],
+      [reversalKey, placementKey, placementKey, 'posted', reversal],
+      [paymentKey, paymentKey, null, 'pending', payment],
+    ];
+    for (const [key, baseKey, reverses, status, entry] of rows) {
+      await adminQuery(
+        `INSERT INTO "${schema}".outbox (customer_id, key, base_key, version, reverses, content_hash, entry, ` +
+          "status, created_at, posted_at) VALUES ('c1', $1, $2, 1, $3, 'h', $4::json, $5, $6, $7)",
+        [key, baseKey, reverses, JSON.stringify(entry), status, AT, status === 'posted' ? AT : null],
+      );
+    }
+
+    const store = new PostgresStateStore({ pool, schema });
+    await store.migrate();
+    expect(await store.schemaVersion()).toBe(2);
+    const effects = await adminQuery(`SELECT key, effects FROM "${schema}".outbox ORDER BY seq`);
+    expect(effects.rows.slice(0, 2)).toEqual([
+      {
+        key: placementKey,
+        effects: [
+          ['a:2600', 500],
+          ['a:1579', -500],
+          ['i:I1', 500],
+          ['p:P1', 500],
+        ],
+      },
+      {
+        key: reversalKey,
+        effects: [
+          ['a:2600', -500],
+          ['a:1579', 500],
+          ['i:I1', -500],
+          ['p:P1', -500],
+        ],
+      },
+    ]);
+    // Both posted: every subject they name is back at zero; the pending payment adds nothing yet.
+    expect(await store.postedTotals('c1')).toEqual(
+      new Map([
+        ['a:1579', 0],
+        ['a:2600', 0],
+        ['i:I1', 0],
+        ['p:P1', 0],
+      ]),
+    );
+    const byParent = await store.latestVersionsFor('c1', { parents: ['p:P1'] });
+    expect([...byParent.keys()]).toEqual([placementKey]);
+    expect(byParent.get(placementKey)).toEqual({
+      key: placementKey,
+      version: 1,
+      contentHash: 'h',
+      status: 'posted',
+      reversed: true,
+      reversalKey,
+      reversalStatus: 'posted',
+      entry: placement,
+    });
+    expect([...(await store.latestVersionsFor('c1', { parents: ['i:I1'] })).keys()]).toEqual([placementKey]);
+    const parents = await adminQuery(`SELECT parent, base_key FROM "${schema}".outbox_parents ORDER BY parent`);
+    expect(parents.rows.filter((r) => r.base_key === placementKey).map((r) => r.parent)).toEqual([
+      'i:I1',
+      'p:P1',
+    ]);
+
+    // The pending payment adds its backfilled effects when it is posted, once.
+    expect(await store.markPosted('c1', [{ key: paymentKey }])).toEqual({ updated: 1, unchanged: [] });
+    expect(await store.markPosted('c1', [{ key: paymentKey }])).toEqual({ updated: 0, unchanged: [paymentKey] });
+    const afterPayment = await store.postedTotals('c1', ['a:1920', 'a:1579']);
+    expect(afterPayment.get('a:1920')).toBe(300);
+    expect(afterPayment.get('a:1579')).toBe(-300);
+
+    // Migrating again changes nothing.
+    await store.migrate();
+    expect((await store.postedTotals('c1')).get('a:1920')).toBe(300);
+    await store.close();
+  });
+
+  it('rolls the upgrade back entirely when the backfill fails', async () => {
+    const schema = newSchema();
+    await applyPostgresMigrations(pool, schema, POSTGRES_MIGRATIONS.slice(0, 1), AT);
+    await adminQuery(
+      `INSERT INTO "${schema}".outbox (customer_id, key, base_key, version, content_hash, entry, status, created_at) ` +
+        "VALUES ('c1', 'k1', 'k1', 1, 'h', $1::json, 'posted', $2)",
+      [JSON.stringify({ idempotencyKey: 'k1', lines: null }), AT],
+    );
+    const store = new PostgresStateStore({ pool, schema });
+    await expect(store.migrate()).rejects.toThrow();
+    expect(await postgresSchemaVersion(pool, schema)).toBe(1);
+    const totals = await adminQuery('SELECT to_regclass($1) AS t', [`"${schema}".posted_totals`]);
+    expect(totals.rows[0].t).toBeNull();
+    await store.close();
+  });
+
+  it('backfills nothing on a new database', async () => {
+    const schema = newSchema();
+    const store = new PostgresStateStore({ pool, schema });
+    await store.migrate();
+    expect(await store.postedTotals('c1')).toEqual(new Map());
+    const counts = await adminQuery(
+      `SELECT (SELECT count(*)::int FROM "${schema}".outbox_parents) AS parents, ` +
+        `(SELECT count(*)::int FROM "${schema}".posted_totals) AS totals`,
+    );
+    expect(counts.rows[0]).toEqual({ parents: 0, totals: 0 });
+    await store.close();
   });
 
   it('uses a pool the host owns without ending it', async () => {

@@ -433,6 +433,113 @@ export function describeStateStoreContract(name: string, target: StateStoreTarge
         expect(await store.latestVersions(B)).toEqual(new Map());
       });
 
+      it('keeps running totals of the effects of posted entries, each added once', async () => {
+        const withEffects = (key: string, effects: [string, number][], parents?: string[]) => ({
+          ...outboxItem(key),
+          effects,
+          ...(parents ? { parents } : {}),
+        });
+        await store.addToOutbox(A, [
+          withEffects('k1', [
+            ['a:2740', 125_000],
+            ['a:1579', -125_000],
+            ['i:I1', 125_000],
+          ]),
+          withEffects('k2', [
+            ['a:1579', 40_000],
+            ['i:I1', -5],
+          ]),
+          outboxItem('k3'),
+        ]);
+        expect(await store.postedTotals(A)).toEqual(new Map());
+        await store.markPosted(A, [{ key: 'k1' }, { key: 'k3' }]);
+        // A second mark of a posted key adds nothing; a failed key adds nothing until it is posted.
+        await store.markPosted(A, [{ key: 'k1' }]);
+        await store.markFailed(A, ['k2'], 'journal down');
+        expect(await store.postedTotals(A)).toEqual(
+          new Map([
+            ['a:2740', 125_000],
+            ['a:1579', -125_000],
+            ['i:I1', 125_000],
+          ]),
+        );
+        await store.markPosted(A, [{ key: 'k2', duplicate: true }]);
+        expect(await store.postedTotals(A, ['a:1579', 'i:I1', 'i:unknown'])).toEqual(
+          new Map([
+            ['a:1579', -85_000],
+            ['i:I1', 124_995],
+          ]),
+        );
+        // A key written again keeps the effects it was first written with.
+        await store.addToOutbox(A, [withEffects('k2', [['a:1579', 999]])]);
+        expect((await store.postedTotals(A, ['a:1579'])).get('a:1579')).toBe(-85_000);
+        expect(await store.postedTotals(B)).toEqual(new Map());
+      });
+
+      it('refuses effects and parents that are not what the store keeps, naming the field', async () => {
+        await expect(
+          store.addToOutbox(A, [{ ...outboxItem('k1'), effects: [['a:1', 1.5]] }]),
+        ).rejects.toThrow(/outbox\[0\]\.effects\[0\]\[1\] must be a safe integer/);
+        await expect(
+          store.addToOutbox(A, [outboxItem('k0'), { ...outboxItem('k1'), parents: [''] }]),
+        ).rejects.toThrow(/outbox\[1\]\.parents\[0\]/);
+        expect(await store.listOutbox(A)).toEqual([]);
+      });
+
+      it('finds the latest versions of facts by base key and by parent, with their entries', async () => {
+        const base = 'kob:a:placement:p1:i1';
+        const other = 'kob:a:placement:p2:i2';
+        await store.addToOutbox(A, [
+          { ...outboxItem(base), parents: ['i:i1', 'p:p1'] },
+          { ...outboxItem(other, 5), parents: ['i:i2', 'p:p2'] },
+          outboxItem('kob:a:payment:p1', 7),
+        ]);
+        await store.addToOutbox(B, [{ ...outboxItem(base), parents: ['i:i1'] }]);
+        await store.markPosted(A, [{ key: base }]);
+        const reversal = outboxItem(`kob:a:reversal:${base}#1`, 125_000, { reverses: base });
+        await store.addToOutbox(A, [
+          // A reversal under its own base key, as some callers write it: found by the key it reverses.
+          { ...reversal, baseKey: `kob:a:reversal:${base}`, version: 1 },
+          { ...outboxItem(`${base}#2`, 100_000), parents: ['i:i1', 'p:p1'] },
+        ]);
+
+        const byParent = await store.latestVersionsFor(A, { parents: ['i:i1', 'i:unknown'] });
+        expect([...byParent.keys()]).toEqual([base]);
+        expect(byParent.get(base)).toMatchObject({ key: `${base}#2`, version: 2, reversed: false });
+        expect(byParent.get(base)?.entry).toEqual(journalEntry(`${base}#2`, 100_000));
+
+        const byKey = await store.latestVersionsFor(A, {
+          baseKeys: ['kob:a:payment:p1', 'kob:a:unknown'],
+          parents: ['p:p2'],
+        });
+        expect(new Set(byKey.keys())).toEqual(new Set(['kob:a:payment:p1', other]));
+        expect(byKey.get(other)?.entry.lines[0].debit).toBe(5);
+        // The same answer as latestVersions gives for those facts.
+        const all = await store.latestVersions(A);
+        for (const [k, v] of byKey)
+          expect({ ...v, entry: undefined }).toEqual({ ...all.get(k), entry: undefined });
+
+        // Version 2 reversed too, again under another base key: the latest version says so.
+        await store.addToOutbox(A, [
+          {
+            ...outboxItem(`kob:a:reversal:${base}#2`, 100_000, { reverses: `${base}#2` }),
+            baseKey: `kob:a:reversal:${base}`,
+            version: 2,
+          },
+        ]);
+        expect((await store.latestVersionsFor(A, { baseKeys: [base] })).get(base)).toMatchObject({
+          key: `${base}#2`,
+          reversed: true,
+          reversalKey: `kob:a:reversal:${base}#2`,
+          reversalStatus: 'pending',
+        });
+        expect(await store.latestVersionsFor(A, {})).toEqual(new Map());
+        expect([...(await store.latestVersionsFor(B, { parents: ['i:i1', 'i:i2'] })).keys()]).toEqual([base]);
+        expect(await store.latestVersionsFor('nobody', { baseKeys: [base], parents: ['i:i1'] })).toEqual(
+          new Map(),
+        );
+      });
+
       it('keeps customers apart, even under the same key', async () => {
         await store.addToOutbox(A, [outboxItem('shared'), outboxItem('only-a')]);
         expect(await store.addToOutbox(B, [outboxItem('shared', 7)])).toEqual({

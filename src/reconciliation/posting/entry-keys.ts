@@ -75,8 +75,9 @@ export function hasParentIn(
  * The ids of a placement's or set-off's base key: segments [3] and [4] of `split(':')` (a placement's payment and
  * instalment, a set-off's two instalments), found without splitting the whole key; undefined for other kinds and
  * for keys of fewer than five segments.
+ * @internal
  */
-function parentIds(baseKey: string): { placement: boolean; a: string; b: string } | undefined {
+export function parentIds(baseKey: string): { placement: boolean; a: string; b: string } | undefined {
   const end0 = baseKey.indexOf(':');
   const end1 = end0 < 0 ? -1 : baseKey.indexOf(':', end0 + 1);
   const end2 = end1 < 0 ? -1 : baseKey.indexOf(':', end1 + 1);

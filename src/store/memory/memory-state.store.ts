@@ -8,12 +8,14 @@ import type {
   AddToOutboxResult,
   CustomerBlock,
   LatestVersion,
+  LatestVersionWithEntry,
   ListOutboxOptions,
   MarkResult,
   MatchRecord,
   NewOutboxEntry,
   OutboxEntry,
   OutboxStatus,
+  PostedEffect,
   PostedResult,
   RunFinish,
   RunRecord,
@@ -21,8 +23,10 @@ import type {
   StateBatch,
   StateStore,
   StoredMatch,
+  VersionQuery,
 } from '../state-store.interface.js';
 import {
+  addEffects,
   classifyNotInserted,
   latestVersionsOf,
   limitOf,
@@ -64,6 +68,8 @@ class OutboxRow {
     readonly baseKey: string,
     readonly version: number,
     readonly reverses: string | undefined,
+    /** Added to the customer's totals when the row becomes posted (a frozen copy). */
+    readonly effects: readonly PostedEffect[] | undefined,
   ) {}
 }
 
@@ -74,6 +80,14 @@ interface CustomerData {
   outbox: Map<string, OutboxRow>;
   /** The outbox in written order. */
   rows: OutboxRow[];
+  /** The outbox rows of each base key, in written order. */
+  byBaseKey: Map<string, OutboxRow[]>;
+  /** Reversal rows by the key they reverse. */
+  reversals: Map<string, OutboxRow>;
+  /** Base keys by the parents their facts named. */
+  parents: Map<string, Set<string>>;
+  /** Running totals of the effects of posted rows. */
+  totals: Map<string, number>;
   /** Copies of the matches, never handed out (reads copy them again). */
   matches: StoredMatch[];
   blockJson?: string;
@@ -200,9 +214,11 @@ export class MemoryStateStore implements StateStore {
     const call = new MarkCall(this.open().customers.get(customerId));
     // One string for every row of the call.
     const at = postedAt ?? new Date(this.clock.now()).toISOString();
+    const totals = this.customers.get(customerId)?.totals;
     for (const r of results) {
       const row = call.take(r.key);
       if (row === undefined) continue;
+      if (totals !== undefined) addEffects(totals, row.effects);
       row.status = 'posted';
       row.postedAt = at;
       row.ref = r.ref;
@@ -230,6 +246,47 @@ export class MemoryStateStore implements StateStore {
 
   async postedEntries(customerId: string): Promise<OutboxEntry[]> {
     return this.open().readOutbox(customerId, ['posted'], Infinity);
+  }
+
+  async latestVersionsFor(
+    customerId: string,
+    query: VersionQuery,
+  ): Promise<Map<string, LatestVersionWithEntry>> {
+    const data = this.open().customers.get(customerId);
+    const out = new Map<string, LatestVersionWithEntry>();
+    if (!data || data.rows.length === 0) return out;
+    const baseKeys = new Set<string>();
+    for (const baseKey of query.baseKeys ?? []) if (data.byBaseKey.has(baseKey)) baseKeys.add(baseKey);
+    for (const parent of query.parents ?? []) {
+      const keys = data.parents.get(parent);
+      if (keys) for (const baseKey of keys) baseKeys.add(baseKey);
+    }
+    for (const baseKey of baseKeys) {
+      const chain = data.byBaseKey.get(baseKey)!;
+      // A reversal written under another base key is found by the key it reverses.
+      const rows = [...chain];
+      for (const row of chain) {
+        const reversal = data.reversals.get(row.key);
+        if (reversal !== undefined && reversal.baseKey !== baseKey) rows.push(reversal);
+      }
+      for (const [factKey, version] of latestVersionsOf(rows)) {
+        const entry = toOutboxEntry(customerId, data.outbox.get(version.key)!).entry;
+        out.set(factKey, { ...version, entry });
+      }
+    }
+    return out;
+  }
+
+  async postedTotals(customerId: string, subjects?: Iterable<string>): Promise<Map<string, number>> {
+    const totals = this.open().customers.get(customerId)?.totals;
+    if (!totals) return new Map();
+    if (subjects === undefined) return new Map(totals);
+    const out = new Map<string, number>();
+    for (const subject of subjects) {
+      const amount = totals.get(subject);
+      if (amount !== undefined) out.set(subject, amount);
+    }
+    return out;
   }
 
   // Matches and blocks
@@ -364,6 +421,8 @@ export class MemoryStateStore implements StateStore {
     if (entries.length === 0) return classifyNotInserted(0, skipped, () => undefined);
     const createdAt = new Date(this.clock.now()).toISOString();
     const start = rows.length;
+    // The parents of each inserted row, by its place among them.
+    const parentsOf: (readonly string[] | undefined)[] = [];
     try {
       for (const e of entries) {
         const key = e.entry.idempotencyKey;
@@ -385,15 +444,30 @@ export class MemoryStateStore implements StateStore {
           e.baseKey,
           e.version,
           e.entry.reverses,
+          frozenEffects(e.effects),
         );
         outbox.set(key, row);
         rows.push(row);
+        parentsOf.push(e.parents);
       }
     } catch (error) {
       // Only new keys were inserted, at the end of the map: deleting them leaves it as it was.
       for (let i = start; i < rows.length; i++) outbox.delete(rows[i].key);
       rows.length = start;
       throw error;
+    }
+    // Indexed once every row is in (nothing above can throw after this).
+    for (let i = start; i < rows.length; i++) {
+      const row = rows[i];
+      const chain = data.byBaseKey.get(row.baseKey);
+      if (chain) chain.push(row);
+      else data.byBaseKey.set(row.baseKey, [row]);
+      if (row.reverses !== undefined) data.reversals.set(row.reverses, row);
+      for (const parent of parentsOf[i - start] ?? []) {
+        let keys = data.parents.get(parent);
+        if (!keys) data.parents.set(parent, (keys = new Set()));
+        keys.add(row.baseKey);
+      }
     }
     return classifyNotInserted(rows.length - start, skipped, (key) => outbox.get(key)?.contentHash);
   }
@@ -428,6 +502,10 @@ export class MemoryStateStore implements StateStore {
         facts: new Map(),
         outbox: new Map(),
         rows: [],
+        byBaseKey: new Map(),
+        reversals: new Map(),
+        parents: new Map(),
+        totals: new Map(),
         matches: [],
       };
       this.customers.set(customerId, data);
@@ -662,4 +740,11 @@ function fastJsonCopy(value: unknown): unknown {
     default:
       throw NOT_PLAIN; // bigint: JSON.stringify throws, and so will the round trip
   }
+}
+
+/** Effects as kept: the caller's array when deep-frozen, else a frozen copy. */
+function frozenEffects(effects: readonly PostedEffect[] | undefined): readonly PostedEffect[] | undefined {
+  if (effects === undefined || effects.length === 0) return undefined;
+  if (Object.isFrozen(effects) && effects.every((e) => Object.isFrozen(e))) return effects;
+  return Object.freeze(effects.map((e) => Object.freeze([e[0], e[1]] as const)));
 }

@@ -58,6 +58,8 @@ describe('dialect migration lists', () => {
       'locks',
       'matches',
       'outbox',
+      'outbox_parents',
+      'posted_totals',
       'runs',
       'watermarks',
     ]);

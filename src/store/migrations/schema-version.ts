@@ -3,4 +3,4 @@
  * version number means the same tables everywhere.
  * @internal
  */
-export const LATEST_SCHEMA_VERSION = 1;
+export const LATEST_SCHEMA_VERSION = 2;

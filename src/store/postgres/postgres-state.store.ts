@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AccessState } from '../../auth/access/access-state.model.js';
 import type { IsoDate } from '../../domain/common.model.js';
+import type { JournalEntry } from '../../journal/journal-adapter.interface.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { pendingMigrations, type Migration } from '../migrations/migration.js';
+import { backfillOutbox, type LegacyOutboxRow } from '../outbox-backfill.js';
 import {
   accessStateOf,
   blockOf,
@@ -25,6 +27,7 @@ import type {
   AddToOutboxResult,
   CustomerBlock,
   LatestVersion,
+  LatestVersionWithEntry,
   ListOutboxOptions,
   MarkResult,
   MatchRecord,
@@ -37,11 +40,13 @@ import type {
   StateBatch,
   StateStore,
   StoredMatch,
+  VersionQuery,
 } from '../state-store.interface.js';
 import {
   chunks,
   classifyNotInserted,
   firstOccurrences,
+  fromJson,
   lastOccurrences,
   latestVersionsOf,
   limitOf,
@@ -53,6 +58,7 @@ import {
   validateBatch,
   validateBlock,
   validateRunStart,
+  type VersionRow,
 } from '../store-values.js';
 import { POSTGRES_MIGRATIONS, SCHEMA } from './postgres.migrations.js';
 
@@ -136,8 +142,18 @@ export async function withTransaction<T>(
 }
 
 /**
- * Creates the schema if missing and applies the pending steps of `migrations` in one transaction, holding an
- * advisory lock so concurrent starters take turns. Returns the versions applied.
+ * Data steps, by the version of the schema step they follow: each runs right after its step's statements, in the
+ * same transaction, when the step upgrades a database that was already migrated (a new one has no rows to
+ * convert). `q` is the quoted schema name.
+ * @internal
+ */
+export type PostgresUpgradeSteps = Readonly<
+  Partial<Record<number, (client: PgQueryable, q: string) => Promise<void>>>
+>;
+
+/**
+ * Creates the schema if missing and applies the pending steps of `migrations` (with their `upgradeSteps`) in one
+ * transaction, holding an advisory lock so concurrent starters take turns. Returns the versions applied.
  * @internal
  */
 export async function applyPostgresMigrations(
@@ -145,6 +161,7 @@ export async function applyPostgresMigrations(
   schema: string,
   migrations: readonly Migration[],
   appliedAt: string,
+  upgradeSteps: PostgresUpgradeSteps = {},
 ): Promise<number[]> {
   const q = quoteSchema(schema);
   return withTransaction(pool, async (client) => {
@@ -159,8 +176,11 @@ export async function applyPostgresMigrations(
     const applied = await client.query(`SELECT version FROM ${q}.schema_migrations`);
     const versions = (applied.rows as { version: unknown }[]).map((r) => toSafeInteger(r.version, 'version'));
     const pending = pendingMigrations(migrations, versions);
+    const upgrading = versions.length > 0;
     for (const m of pending) {
       for (const sql of m.statements) await client.query(sql.replaceAll(SCHEMA, q));
+      const upgrade = upgradeSteps[m.version];
+      if (upgrading && upgrade) await upgrade(client, q);
       await client.query(
         `INSERT INTO ${q}.schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
         [m.version, m.name, appliedAt],
@@ -169,6 +189,73 @@ export async function applyPostgresMigrations(
     return pending.map((m) => m.version);
   });
 }
+
+interface LegacyRowSql {
+  customer_id: string;
+  key: string;
+  base_key: string;
+  status: LegacyOutboxRow['status'];
+  entry: unknown;
+}
+
+/**
+ * Version 2 for rows written by version 1: their effects, parents and the running totals of the posted ones,
+ * from {@link backfillOutbox}. One customer at a time (a reversal's effects need only its own customer's rows),
+ * so memory follows the largest customer, not the whole table.
+ */
+async function backfillPostedTotals(client: PgQueryable, q: string): Promise<void> {
+  const customers = await client.query(`SELECT DISTINCT customer_id FROM ${q}.outbox`);
+  for (const { customer_id: customerId } of customers.rows as { customer_id: string }[]) {
+    const res = await client.query(
+      `SELECT customer_id, key, base_key, status, entry FROM ${q}.outbox WHERE customer_id = $1 ORDER BY seq`,
+      [customerId],
+    );
+    const legacy: LegacyOutboxRow[] = (res.rows as LegacyRowSql[]).map((r) => ({
+      customerId: r.customer_id,
+      key: r.key,
+      baseKey: r.base_key,
+      status: r.status,
+      entry: fromJson<JournalEntry>(r.entry),
+    }));
+    const baseKeys = new Map(legacy.map((r) => [r.key, r.baseKey]));
+    const { rows, totals } = backfillOutbox(legacy);
+    const withEffects = rows.filter((r) => r.effects.length > 0).map((r) => ({ key: r.key, effects: r.effects }));
+    for (const part of chunks(withEffects)) {
+      await client.query(
+        `UPDATE ${q}.outbox AS o SET effects = x.effects ` +
+          'FROM json_to_recordset($2::json) AS x(key text, effects json) WHERE o.customer_id = $1 AND o.key = x.key',
+        [customerId, JSON.stringify(part)],
+      );
+    }
+    const withParents = rows
+      .filter((r) => r.parents.length > 0)
+      .map((r) => ({ base_key: baseKeys.get(r.key), parents: r.parents }));
+    for (const part of chunks(withParents)) {
+      await client.query(
+        `INSERT INTO ${q}.outbox_parents (customer_id, parent, base_key) ` +
+          'SELECT DISTINCT $1::text, p.parent, x.base_key ' +
+          'FROM json_to_recordset($2::json) AS x(base_key text, parents json) ' +
+          'CROSS JOIN json_array_elements_text(x.parents) AS p(parent) ON CONFLICT DO NOTHING',
+        [customerId, JSON.stringify(part)],
+      );
+    }
+    const sums = [...(totals.get(customerId) ?? [])].map(([subject, amount]) => ({ subject, amount }));
+    for (const part of chunks(sums)) await upsertTotals(client, q, customerId, JSON.stringify(part));
+  }
+}
+
+/** Adds amounts (`[{subject, amount}]` as JSON, one row per subject) to a customer's running totals. */
+async function upsertTotals(client: PgQueryable, q: string, customerId: string, json: string): Promise<void> {
+  await client.query(
+    `INSERT INTO ${q}.posted_totals AS t (customer_id, subject, amount) ` +
+      'SELECT $1, x.subject, x.amount FROM json_to_recordset($2::json) AS x(subject text, amount bigint) ' +
+      'ORDER BY x.subject ON CONFLICT (customer_id, subject) DO UPDATE SET amount = t.amount + EXCLUDED.amount',
+    [customerId, json],
+  );
+}
+
+/** The data steps of {@link POSTGRES_MIGRATIONS}. @internal */
+export const POSTGRES_UPGRADE_STEPS: PostgresUpgradeSteps = { 2: backfillPostedTotals };
 
 /** The highest applied version in `schema`, 0 when it has none. @internal */
 export async function postgresSchemaVersion(db: PgQueryable, schema: string): Promise<number> {
@@ -224,7 +311,13 @@ export class PostgresStateStore implements StateStore {
 
   async migrate(): Promise<void> {
     this.notClosed();
-    await applyPostgresMigrations(this.pool, this.schema, POSTGRES_MIGRATIONS, this.nowIso());
+    await applyPostgresMigrations(
+      this.pool,
+      this.schema,
+      POSTGRES_MIGRATIONS,
+      this.nowIso(),
+      POSTGRES_UPGRADE_STEPS,
+    );
     this.migrated = true;
   }
 
@@ -346,10 +439,18 @@ export class PostgresStateStore implements StateStore {
       const done = new Set<string>();
       for (const part of chunks(unique)) {
         const rows = part.map((r) => ({ key: r.key, ref: r.ref ?? null, duplicate: r.duplicate === true }));
+        // Only rows this update makes posted add their effects (a posted row is not updated again), summed per
+        // subject so the upsert meets each total once; in subject order, so concurrent callers lock alike.
         const res = await client.query(
-          `UPDATE ${this.t}.outbox AS o SET status = 'posted', ref = x.ref, duplicate = x.duplicate, posted_at = $3 ` +
+          `WITH done AS (UPDATE ${this.t}.outbox AS o ` +
+            "SET status = 'posted', ref = x.ref, duplicate = x.duplicate, posted_at = $3 " +
             'FROM json_to_recordset($2::json) AS x(key text, ref text, duplicate boolean) ' +
-            "WHERE o.customer_id = $1 AND o.key = x.key AND o.status <> 'posted' RETURNING o.key",
+            "WHERE o.customer_id = $1 AND o.key = x.key AND o.status <> 'posted' RETURNING o.key, o.effects), " +
+            `totals AS (INSERT INTO ${this.t}.posted_totals AS t (customer_id, subject, amount) ` +
+            'SELECT $1::text, e->>0, sum((e->>1)::bigint) FROM done CROSS JOIN json_array_elements(done.effects) AS e ' +
+            'GROUP BY 2 ORDER BY 2 ' +
+            'ON CONFLICT (customer_id, subject) DO UPDATE SET amount = t.amount + EXCLUDED.amount) ' +
+            'SELECT key FROM done',
           [customerId, JSON.stringify(rows), at],
         );
         for (const row of res.rows as { key: string }[]) done.add(row.key);
@@ -392,6 +493,86 @@ export class PostgresStateStore implements StateStore {
 
   async postedEntries(customerId: string): Promise<OutboxEntry[]> {
     return this.listOutbox(customerId, { status: 'posted' });
+  }
+
+  async latestVersionsFor(
+    customerId: string,
+    query: VersionQuery,
+  ): Promise<Map<string, LatestVersionWithEntry>> {
+    const db = this.db();
+    const out = new Map<string, LatestVersionWithEntry>();
+    // A customer's first run asks for every fact it plans: nothing to read, and no reason to send the keys.
+    const any = await db.query(`SELECT 1 FROM ${this.t}.outbox WHERE customer_id = $1 LIMIT 1`, [customerId]);
+    if (any.rows.length === 0) return out;
+    const baseKeys = new Set(query.baseKeys ?? []);
+    const parents = [...new Set(query.parents ?? [])];
+    for (const part of chunks(parents)) {
+      const res = await db.query(
+        `SELECT DISTINCT base_key FROM ${this.t}.outbox_parents WHERE customer_id = $1 AND parent = ANY($2::text[])`,
+        [customerId, part],
+      );
+      for (const row of res.rows as { base_key: string }[]) baseKeys.add(row.base_key);
+    }
+    // Every row of the asked chains, then the reversals of their latest versions (a reversal may be written under
+    // a base key of its own), merged back into writing order: latestVersionsOf then sees what latestVersions sees.
+    const rows = new Map<string, { seq: number; row: VersionRow; entry: unknown }>();
+    await this.readVersionRows(db, customerId, 'base_key', [...baseKeys], rows);
+    if (rows.size === 0) return out;
+    const latestKeys = [...latestVersionsOf([...rows.values()].map((r) => r.row)).values()].map((v) => v.key);
+    await this.readVersionRows(db, customerId, 'reverses', latestKeys, rows);
+    const ordered = [...rows.values()].sort((a, b) => a.seq - b.seq);
+    for (const [baseKey, version] of latestVersionsOf(ordered.map((r) => r.row))) {
+      out.set(baseKey, { ...version, entry: fromJson<JournalEntry>(rows.get(version.key)!.entry) });
+    }
+    return out;
+  }
+
+  /** Adds the customer's outbox rows whose `column` is one of `values` to `into`, by key. */
+  private async readVersionRows(
+    db: PgQueryable,
+    customerId: string,
+    column: 'base_key' | 'reverses',
+    values: readonly string[],
+    into: Map<string, { seq: number; row: VersionRow; entry: unknown }>,
+  ): Promise<void> {
+    for (const part of chunks(values)) {
+      const res = await db.query(
+        `SELECT seq, ${VERSION_COLUMNS}, entry FROM ${this.t}.outbox ` +
+          `WHERE customer_id = $1 AND ${column} = ANY($2::text[])`,
+        [customerId, part],
+      );
+      for (const r of res.rows as (VersionRowSql & { seq: unknown; entry: unknown })[]) {
+        into.set(r.key, { seq: toSafeInteger(r.seq, 'outbox.seq'), row: versionRowOf(r), entry: r.entry });
+      }
+    }
+  }
+
+  async postedTotals(customerId: string, subjects?: Iterable<string>): Promise<Map<string, number>> {
+    const db = this.db();
+    const out = new Map<string, number>();
+    const add = (res: PgResultLike) => {
+      for (const row of res.rows as { subject: string; amount: unknown }[]) {
+        out.set(row.subject, toSafeInteger(row.amount, 'posted_totals.amount'));
+      }
+    };
+    if (subjects === undefined) {
+      add(
+        await db.query(
+          `SELECT subject, amount FROM ${this.t}.posted_totals WHERE customer_id = $1 ORDER BY subject`,
+          [customerId],
+        ),
+      );
+      return out;
+    }
+    for (const part of chunks([...new Set(subjects)])) {
+      add(
+        await db.query(
+          `SELECT subject, amount FROM ${this.t}.posted_totals WHERE customer_id = $1 AND subject = ANY($2::text[])`,
+          [customerId, part],
+        ),
+      );
+    }
+    return out;
   }
 
   // Matches and blocks
@@ -590,15 +771,22 @@ export class PostgresStateStore implements StateStore {
         reverses: e.entry.reverses ?? null,
         content_hash: e.contentHash,
         entry: e.entry,
+        effects: e.effects !== undefined && e.effects.length > 0 ? e.effects : null,
+        parents: e.parents !== undefined && e.parents.length > 0 ? e.parents : null,
       }));
       offset += part.length;
+      // `x` is read twice, so PostgreSQL parses the JSON once; only rows actually inserted get their parents.
       const res = await client.query(
-        `INSERT INTO ${this.t}.outbox ` +
-          '(customer_id, key, base_key, version, reverses, content_hash, entry, status, created_at) ' +
-          "SELECT $1, x.key, x.base_key, x.version, x.reverses, x.content_hash, x.entry, 'pending', $3 " +
-          'FROM json_to_recordset($2::json) AS x(i integer, key text, base_key text, version integer, ' +
-          'reverses text, content_hash text, entry json) ORDER BY x.i ' +
-          'ON CONFLICT (customer_id, key) DO NOTHING RETURNING key',
+        'WITH x AS (SELECT * FROM json_to_recordset($2::json) AS x(i integer, key text, base_key text, ' +
+          'version integer, reverses text, content_hash text, entry json, effects json, parents json)), ' +
+          `ins AS (INSERT INTO ${this.t}.outbox ` +
+          '(customer_id, key, base_key, version, reverses, content_hash, entry, effects, status, created_at) ' +
+          "SELECT $1, x.key, x.base_key, x.version, x.reverses, x.content_hash, x.entry, x.effects, 'pending', $3 " +
+          'FROM x ORDER BY x.i ON CONFLICT (customer_id, key) DO NOTHING RETURNING key), ' +
+          `par AS (INSERT INTO ${this.t}.outbox_parents (customer_id, parent, base_key) ` +
+          'SELECT DISTINCT $1::text, p.parent, x.base_key FROM ins JOIN x ON x.key = ins.key ' +
+          'CROSS JOIN json_array_elements_text(x.parents) AS p(parent) ON CONFLICT DO NOTHING) ' +
+          'SELECT key FROM ins',
         [customerId, JSON.stringify(rows), createdAt],
       );
       for (const row of res.rows as { key: string }[]) inserted.add(row.key);

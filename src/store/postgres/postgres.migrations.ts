@@ -6,7 +6,8 @@ export const SCHEMA = '{{schema}}';
 /**
  * PostgreSQL schema steps, written against {@link SCHEMA}. Instants and dates are ISO text with `COLLATE "C"`
  * where they are sorted (byte order, as in SQLite), JSON values `json` (kept as written, unlike `jsonb`), amounts
- * stay inside the entry JSON, counters `integer`, sequence numbers and lock expiries `bigint`.
+ * stay inside the entry JSON (and an entry's `effects`, JSON of `[subject, amount]` pairs or NULL), counters
+ * `integer`, sequence numbers, lock expiries and running totals (`posted_totals.amount`) `bigint`.
  * Released steps are never edited; a change is a new step at the end.
  * @internal
  */
@@ -88,6 +89,31 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         owner text NOT NULL,
         expires_at bigint NOT NULL
       )`,
+    ],
+  },
+  {
+    // Rows written before this step get their effects, parents and totals from `backfillOutbox`, run in the
+    // same transaction by the store (`POSTGRES_UPGRADE_STEPS`).
+    version: 2,
+    name: 'posted-totals',
+    statements: [
+      `ALTER TABLE ${SCHEMA}.outbox ADD COLUMN effects json`,
+      `CREATE TABLE ${SCHEMA}.posted_totals (
+        customer_id text NOT NULL,
+        subject text NOT NULL,
+        amount bigint NOT NULL,
+        PRIMARY KEY (customer_id, subject)
+      )`,
+      `CREATE TABLE ${SCHEMA}.outbox_parents (
+        customer_id text NOT NULL,
+        parent text NOT NULL,
+        base_key text NOT NULL,
+        PRIMARY KEY (customer_id, parent, base_key)
+      )`,
+      `CREATE INDEX outbox_by_base_key ON ${SCHEMA}.outbox (customer_id, base_key, seq)`,
+      // latestVersionsFor finds the reversals of the versions it read by `reverses` (some callers write a reversal
+      // under a base key of its own); only reversals have one, so the index stays small.
+      `CREATE INDEX outbox_by_reverses ON ${SCHEMA}.outbox (customer_id, reverses) WHERE reverses IS NOT NULL`,
     ],
   },
 ];

@@ -2,8 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { JournalEntry } from '../../journal/journal-adapter.interface.js';
 import type { Migration } from '../migrations/migration.js';
 import { applySqliteMigrations, sqliteSchemaVersion, SqliteStateStore } from './sqlite-state.store.js';
+import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
 
 const AT = '2025-03-01T08:00:00.000Z';
 
@@ -81,5 +83,206 @@ describe('SqliteStateStore on a file', () => {
     expect([level(normal), level(full)]).toEqual([1, 2]);
     await normal.close();
     await full.close();
+  });
+});
+
+describe('SqliteStateStore upgrading a version 1 database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kob-sqlite-upgrade-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let files = 0;
+
+  const placementKey = (c: string, p: string, i: string) => `kob:${c}:placement:${p}:${i}`;
+  const placement = (c: string, p: string, i: string, amount: number): JournalEntry => ({
+    idempotencyKey: placementKey(c, p, i),
+    date: '2025-01-02',
+    description: 'x',
+    lines: [
+      { account: '2600', debit: amount, reference: i },
+      { account: '1579', credit: amount, reference: p },
+    ],
+    source: { kind: 'placement', ids: [p, i] },
+  });
+  const reversalOf = (e: JournalEntry, key: string): JournalEntry => ({
+    ...e,
+    idempotencyKey: key,
+    lines: e.lines.map((l) => ({
+      account: l.account,
+      debit: l.credit,
+      credit: l.debit,
+      reference: l.reference,
+    })),
+    reverses: e.idempotencyKey,
+  });
+
+  /** A file migrated to version 1 only, with outbox rows as version 1 wrote them. */
+  function versionOneFile(
+    rows: { customerId: string; entry: JournalEntry; baseKey?: string; version?: number; status: string }[],
+  ): string {
+    const path = join(dir, `v1-${++files}.sqlite`);
+    const db = new Database(path);
+    expect(applySqliteMigrations(db, SQLITE_MIGRATIONS.slice(0, 1), AT)).toEqual([1]);
+    const insert = db.prepare(
+      'INSERT INTO outbox (customer_id, key, base_key, version, reverses, content_hash, entry, status, created_at) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const r of rows) {
+      insert.run(
+        r.customerId,
+        r.entry.idempotencyKey,
+        r.baseKey ?? r.entry.idempotencyKey,
+        r.version ?? 1,
+        r.entry.reverses ?? null,
+        `hash-${r.entry.idempotencyKey}`,
+        JSON.stringify(r.entry),
+        r.status,
+        AT,
+      );
+    }
+    db.close();
+    return path;
+  }
+
+  it('backfills effects, parents and the totals of posted rows in the migration', async () => {
+    const p1 = placement('c1', 'P1', 'I1', 500);
+    const p1Reversal = reversalOf(p1, `kob:c1:reversal:${p1.idempotencyKey}#1`);
+    const p1v2 = { ...placement('c1', 'P1', 'I1', 300), idempotencyKey: `${p1.idempotencyKey}#2` };
+    const payment: JournalEntry = {
+      idempotencyKey: 'kob:c1:payment:P9',
+      date: '2025-01-03',
+      description: 'payment',
+      lines: [
+        { account: '1579', debit: 700, reference: 'P9' },
+        { account: '1920', credit: 700 },
+      ],
+      source: { kind: 'payment', ids: ['P9'] },
+    };
+    const other = placement('c2', 'P2', 'I2', 40);
+    const path = versionOneFile([
+      { customerId: 'c1', entry: p1, status: 'posted' },
+      { customerId: 'c1', entry: p1Reversal, baseKey: p1.idempotencyKey, status: 'posted' },
+      { customerId: 'c1', entry: p1v2, baseKey: p1.idempotencyKey, version: 2, status: 'pending' },
+      { customerId: 'c1', entry: payment, status: 'pending' },
+      { customerId: 'c2', entry: other, status: 'posted' },
+    ]);
+
+    const store = new SqliteStateStore({ path });
+    expect(await store.schemaVersion()).toBe(1);
+    await store.migrate();
+    expect(await store.schemaVersion()).toBe(2);
+
+    // The placement and its reversal cancel out: the subjects they named are there, at 0.
+    expect(await store.postedTotals('c1')).toEqual(
+      new Map([
+        ['a:2600', 0],
+        ['a:1579', 0],
+        ['i:I1', 0],
+        ['p:P1', 0],
+      ]),
+    );
+    expect(await store.postedTotals('c2')).toEqual(
+      new Map([
+        ['a:2600', 40],
+        ['a:1579', -40],
+        ['i:I2', 40],
+        ['p:P2', 40],
+      ]),
+    );
+    expect(await store.postedTotals('c2', ['i:I2', 'i:I1', 'a:1579'])).toEqual(
+      new Map([
+        ['i:I2', 40],
+        ['a:1579', -40],
+      ]),
+    );
+
+    // The fact is found by its parents; its latest version is the pending version 2, with its entry.
+    for (const parent of ['i:I1', 'p:P1']) {
+      const found = await store.latestVersionsFor('c1', { parents: [parent] });
+      expect([...found.keys()]).toEqual([p1.idempotencyKey]);
+      expect(found.get(p1.idempotencyKey)).toEqual({
+        key: p1v2.idempotencyKey,
+        version: 2,
+        contentHash: `hash-${p1v2.idempotencyKey}`,
+        status: 'pending',
+        reversed: false,
+        entry: p1v2,
+      });
+    }
+    expect(await store.latestVersionsFor('c2', { parents: ['i:I1'] })).toEqual(new Map());
+    expect([...(await store.latestVersionsFor('c2', { parents: ['p:P2'] })).keys()]).toEqual([
+      other.idempotencyKey,
+    ]);
+
+    // Stored effects: posting the pending rows adds theirs (version 2 of the placement; the payment received
+    // only moves accounts) once.
+    expect(
+      await store.markPosted('c1', [
+        { key: p1v2.idempotencyKey },
+        { key: payment.idempotencyKey },
+        { key: p1.idempotencyKey },
+      ]),
+    ).toEqual({ updated: 2, unchanged: [p1.idempotencyKey] });
+    await store.markPosted('c1', [{ key: p1v2.idempotencyKey }]);
+    expect(await store.postedTotals('c1')).toEqual(
+      new Map([
+        ['a:2600', 300],
+        ['a:1579', -300 + 700],
+        ['a:1920', -700],
+        ['i:I1', 300],
+        ['p:P1', 300],
+      ]),
+    );
+    await store.close();
+
+    // Migrating again does nothing more.
+    const again = new SqliteStateStore({ path });
+    await again.migrate();
+    expect((await again.postedTotals('c1')).get('a:1920')).toBe(-700);
+    await again.close();
+  });
+
+  it('rolls the whole upgrade back when the backfill fails', async () => {
+    const path = versionOneFile([
+      { customerId: 'c1', entry: placement('c1', 'P1', 'I1', 5), status: 'posted' },
+    ]);
+    const raw = new Database(path);
+    raw.prepare('UPDATE outbox SET entry = ?').run('{not json');
+    raw.close();
+
+    const store = new SqliteStateStore({ path });
+    await expect(store.migrate()).rejects.toThrow();
+    expect(await store.schemaVersion()).toBe(1);
+    await store.close();
+    const db = new Database(path);
+    expect(tables(db)).not.toContain('posted_totals');
+    expect(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('outbox')).not.toContain(
+      'effects',
+    );
+    db.close();
+  });
+
+  it('stores effects and parents only for the rows it inserts', async () => {
+    const store = new SqliteStateStore({ path: ':memory:' });
+    await store.migrate();
+    const entry = placement('c1', 'P1', 'I1', 500);
+    const item = (effects: [string, number][], parents: string[]) => ({
+      entry,
+      contentHash: 'h',
+      baseKey: entry.idempotencyKey,
+      version: 1,
+      effects,
+      parents,
+    });
+    await store.addToOutbox('c1', [item([['a:2600', 500]], ['i:I1', 'i:I1'])]);
+    // Same key again, other effects and parents: left untouched.
+    expect(await store.addToOutbox('c1', [item([['a:2600', 9]], ['p:P7'])])).toEqual({
+      added: 0,
+      existing: [entry.idempotencyKey],
+      conflicts: [],
+    });
+    expect((await store.latestVersionsFor('c1', { parents: ['p:P7'] })).size).toBe(0);
+    expect((await store.latestVersionsFor('c1', { parents: ['i:I1'] })).size).toBe(1);
+    await store.markPosted('c1', [{ key: entry.idempotencyKey }]);
+    expect(await store.postedTotals('c1')).toEqual(new Map([['a:2600', 500]]));
+    await store.close();
   });
 });

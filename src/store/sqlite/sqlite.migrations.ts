@@ -1,11 +1,65 @@
+import type Database from 'better-sqlite3';
+import type { JournalEntry } from '../../journal/journal-adapter.interface.js';
 import type { Migration } from '../migrations/migration.js';
+import { backfillOutbox, type LegacyOutboxRow } from '../outbox-backfill.js';
+import type { OutboxStatus } from '../state-store.interface.js';
+import { effectsToText, fromJson } from '../store-values.js';
+
+/**
+ * A SQLite schema step, optionally with a data step run right after its statements, in the same transaction
+ * (before the step is recorded), so a crash leaves either the old schema and data or the new ones.
+ * @internal
+ */
+export interface SqliteMigration extends Migration {
+  after?: (db: Database.Database) => void;
+}
+
+/**
+ * Schema version 2 for rows written by version 1: each row's effects and parents, and the customers' running
+ * totals of their posted rows, as `backfillOutbox` computes them from the stored entries. Nothing to do on a new
+ * database.
+ * @internal
+ */
+export function backfillSqliteOutbox(db: Database.Database): void {
+  const raw = db
+    .prepare('SELECT customer_id, key, base_key, status, entry FROM outbox ORDER BY seq')
+    .raw()
+    .all() as [string, string, string, OutboxStatus, string][];
+  if (raw.length === 0) return;
+  const rows: LegacyOutboxRow[] = raw.map(([customerId, key, baseKey, status, entry]) => ({
+    customerId,
+    key,
+    baseKey,
+    status,
+    entry: fromJson<JournalEntry>(entry),
+  }));
+  const { rows: filled, totals } = backfillOutbox(rows);
+  const setEffects = db.prepare('UPDATE outbox SET effects = ? WHERE customer_id = ? AND key = ?');
+  const addParent = db.prepare(
+    'INSERT OR IGNORE INTO outbox_parents (customer_id, parent, base_key) VALUES (?, ?, ?)',
+  );
+  const baseKeys = new Map(rows.map((r) => [`${r.customerId}\u0000${r.key}`, r.baseKey]));
+  for (const row of filled) {
+    const text = effectsToText(row.effects);
+    if (text !== null) setEffects.run(text, row.customerId, row.key);
+    const baseKey = baseKeys.get(`${row.customerId}\u0000${row.key}`) as string;
+    for (const parent of row.parents) addParent.run(row.customerId, parent, baseKey);
+  }
+  const addTotal = db.prepare(
+    'INSERT INTO posted_totals (customer_id, subject, amount) VALUES (?, ?, ?) ' +
+      'ON CONFLICT (customer_id, subject) DO UPDATE SET amount = amount + excluded.amount',
+  );
+  for (const [customerId, subjects] of totals) {
+    for (const [subject, amount] of subjects) addTotal.run(customerId, subject, amount);
+  }
+}
 
 /**
  * SQLite schema steps. Instants and dates are ISO text (sorted as text), JSON values are text, booleans 0/1.
  * Released steps are never edited; a change is a new step at the end.
  * @internal
  */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'initial',
@@ -84,5 +138,29 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         expires_at INTEGER NOT NULL
       ) WITHOUT ROWID`,
     ],
+  },
+  {
+    version: 2,
+    name: 'posted-totals',
+    statements: [
+      // JSON text of the [subject, amount] pairs the row adds to posted_totals when it becomes posted, or NULL.
+      `ALTER TABLE outbox ADD COLUMN effects TEXT`,
+      `CREATE TABLE posted_totals (
+        customer_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, subject)
+      ) WITHOUT ROWID`,
+      `CREATE TABLE outbox_parents (
+        customer_id TEXT NOT NULL,
+        parent TEXT NOT NULL,
+        base_key TEXT NOT NULL,
+        PRIMARY KEY (customer_id, parent, base_key)
+      ) WITHOUT ROWID`,
+      `CREATE INDEX outbox_by_base_key ON outbox (customer_id, base_key, seq)`,
+      // latestVersionsFor finds a reversal written under another base key than the entry it reverses by this.
+      `CREATE INDEX outbox_by_reverses ON outbox (customer_id, reverses) WHERE reverses IS NOT NULL`,
+    ],
+    after: backfillSqliteOutbox,
   },
 ];
