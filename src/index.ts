@@ -232,8 +232,12 @@ export type {
 } from './reconciliation/reconciliation.service.js';
 export type { ReconciliationReport } from './reconciliation/reconciliation-report.js';
 export type { FactSource } from './reconciliation/fact-source.js';
-export { checkMirror } from './reconciliation/reconciliation-assertions.js';
-export type { AssertionResult } from './reconciliation/reconciliation-assertions.js';
+export { checkMirror, mirrorSubjects } from './reconciliation/reconciliation-assertions.js';
+export type {
+  AssertionResult,
+  MirrorInput,
+  PostedTotals,
+} from './reconciliation/reconciliation-assertions.js';
 export {
   allocationsFromSnapshot,
   suggestPlacements,
@@ -265,6 +269,9 @@ export {
   UnbalancedEntryError,
   entryContentHash,
   sameEntryContent,
+  entryEffects,
+  entryParents,
+  totalSubject,
   ClaimAccounts,
   classifyClaim,
 } from './reconciliation/posting/index.js';

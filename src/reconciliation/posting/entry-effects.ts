@@ -26,8 +26,8 @@ export function entryEffects(
   entry: Pick<JournalEntry, 'lines' | 'source' | 'reverses'>,
   reversed?: Pick<JournalEntry, 'lines' | 'source'>,
 ): PostedEffect[] {
-  // Written for a run's hundreds of thousands of entries: no map per entry (an entry has a few lines), account
-  // subjects built once per account, and the result frozen so a store may keep it without copying.
+  // Written for a run's hundreds of thousands of entries: no map per entry (an entry has a few lines) and account
+  // subjects built once per account.
   const effects: PostedEffect[] = [];
   const { lines } = entry;
   for (let i = 0; i < lines.length; i++) {
@@ -41,7 +41,7 @@ export function entryEffects(
     for (let j = i + 1; j < lines.length; j++) {
       if (lines[j].account === line.account) amount += (lines[j].debit ?? 0) - (lines[j].credit ?? 0);
     }
-    if (amount !== 0) effects.push(Object.freeze([accountSubject(line.account), amount] as const));
+    if (amount !== 0) effects.push([accountSubject(line.account), amount] as const);
   }
   const touched = entry.reverses === undefined ? entry : reversed;
   if (touched) {
@@ -49,14 +49,14 @@ export function entryEffects(
     visitEntryTouches(
       touched,
       (id, amount) => {
-        if (amount !== 0) effects.push(Object.freeze([totalSubject.instalment(id), sign * amount] as const));
+        if (amount !== 0) effects.push([totalSubject.instalment(id), sign * amount] as const);
       },
       (id, amount) => {
-        if (amount !== 0) effects.push(Object.freeze([totalSubject.payment(id), sign * amount] as const));
+        if (amount !== 0) effects.push([totalSubject.payment(id), sign * amount] as const);
       },
     );
   }
-  return Object.freeze(effects) as PostedEffect[];
+  return effects;
 }
 
 /** Account subjects by account: a chart has a few dozen accounts, a run hundreds of thousands of lines. */

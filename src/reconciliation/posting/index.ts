@@ -37,4 +37,5 @@ export {
   sha256Hex,
 } from './content-hash.js';
 export { entryTouches } from './entry-touches.js';
+export { entryEffects, entryParents, totalSubject } from './entry-effects.js';
 export type { EntryTouches } from './entry-touches.js';

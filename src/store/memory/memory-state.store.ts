@@ -26,7 +26,6 @@ import type {
   VersionQuery,
 } from '../state-store.interface.js';
 import {
-  addEffects,
   classifyNotInserted,
   latestVersionsOf,
   limitOf,
@@ -69,7 +68,11 @@ class OutboxRow {
     readonly version: number,
     readonly reverses: string | undefined,
     /** Added to the customer's totals when the row becomes posted (a frozen copy). */
-    readonly effects: readonly PostedEffect[] | undefined,
+    /**
+     * Subject, amount, subject, amount, ...: one array per row (a run writes hundreds of thousands); dropped once
+     * added to the totals (posted is final, so they are never added again).
+     */
+    public effects: readonly (string | number)[] | undefined,
   ) {}
 }
 
@@ -81,11 +84,11 @@ interface CustomerData {
   /** The outbox in written order. */
   rows: OutboxRow[];
   /** The outbox rows of each base key, in written order. */
-  byBaseKey: Map<string, OutboxRow[]>;
+  byBaseKey: Map<string, OutboxRow | OutboxRow[]>;
   /** Reversal rows by the key they reverse. */
   reversals: Map<string, OutboxRow>;
   /** Base keys by the parents their facts named. */
-  parents: Map<string, Set<string>>;
+  parents: Map<string, string | string[]>;
   /** Running totals of the effects of posted rows. */
   totals: Map<string, number>;
   /** Copies of the matches, never handed out (reads copy them again). */
@@ -218,7 +221,14 @@ export class MemoryStateStore implements StateStore {
     for (const r of results) {
       const row = call.take(r.key);
       if (row === undefined) continue;
-      if (totals !== undefined) addEffects(totals, row.effects);
+      const effects = row.effects;
+      if (totals !== undefined && effects !== undefined) {
+        for (let i = 0; i < effects.length; i += 2) {
+          const subject = effects[i] as string;
+          totals.set(subject, (totals.get(subject) ?? 0) + (effects[i + 1] as number));
+        }
+      }
+      row.effects = undefined;
       row.status = 'posted';
       row.postedAt = at;
       row.ref = r.ref;
@@ -259,10 +269,12 @@ export class MemoryStateStore implements StateStore {
     for (const baseKey of query.baseKeys ?? []) if (data.byBaseKey.has(baseKey)) baseKeys.add(baseKey);
     for (const parent of query.parents ?? []) {
       const keys = data.parents.get(parent);
-      if (keys) for (const baseKey of keys) baseKeys.add(baseKey);
+      if (typeof keys === 'string') baseKeys.add(keys);
+      else if (keys) for (const baseKey of keys) baseKeys.add(baseKey);
     }
     for (const baseKey of baseKeys) {
-      const chain = data.byBaseKey.get(baseKey)!;
+      const found = data.byBaseKey.get(baseKey)!;
+      const chain = Array.isArray(found) ? found : [found];
       // A reversal written under another base key is found by the key it reverses.
       const rows = [...chain];
       for (const row of chain) {
@@ -444,7 +456,7 @@ export class MemoryStateStore implements StateStore {
           e.baseKey,
           e.version,
           e.entry.reverses,
-          frozenEffects(e.effects),
+          flatEffects(e.effects),
         );
         outbox.set(key, row);
         rows.push(row);
@@ -459,14 +471,18 @@ export class MemoryStateStore implements StateStore {
     // Indexed once every row is in (nothing above can throw after this).
     for (let i = start; i < rows.length; i++) {
       const row = rows[i];
+      // One row per base key is the rule (a fact changes rarely): kept as it is, an array from the second on.
       const chain = data.byBaseKey.get(row.baseKey);
-      if (chain) chain.push(row);
-      else data.byBaseKey.set(row.baseKey, [row]);
+      if (chain === undefined) data.byBaseKey.set(row.baseKey, row);
+      else if (Array.isArray(chain)) chain.push(row);
+      else data.byBaseKey.set(row.baseKey, [chain, row]);
       if (row.reverses !== undefined) data.reversals.set(row.reverses, row);
       for (const parent of parentsOf[i - start] ?? []) {
-        let keys = data.parents.get(parent);
-        if (!keys) data.parents.set(parent, (keys = new Set()));
-        keys.add(row.baseKey);
+        const keys = data.parents.get(parent);
+        if (keys === undefined) data.parents.set(parent, row.baseKey);
+        else if (typeof keys === 'string') {
+          if (keys !== row.baseKey) data.parents.set(parent, [keys, row.baseKey]);
+        } else if (!keys.includes(row.baseKey)) keys.push(row.baseKey);
       }
     }
     return classifyNotInserted(rows.length - start, skipped, (key) => outbox.get(key)?.contentHash);
@@ -742,9 +758,13 @@ function fastJsonCopy(value: unknown): unknown {
   }
 }
 
-/** Effects as kept: the caller's array when deep-frozen, else a frozen copy. */
-function frozenEffects(effects: readonly PostedEffect[] | undefined): readonly PostedEffect[] | undefined {
+/** Effects as kept: a flat copy (subject, amount, ...), so the caller's arrays may change afterwards. */
+function flatEffects(effects: readonly PostedEffect[] | undefined): (string | number)[] | undefined {
   if (effects === undefined || effects.length === 0) return undefined;
-  if (Object.isFrozen(effects) && effects.every((e) => Object.isFrozen(e))) return effects;
-  return Object.freeze(effects.map((e) => Object.freeze([e[0], e[1]] as const)));
+  const flat: (string | number)[] = new Array(effects.length * 2);
+  for (let i = 0; i < effects.length; i++) {
+    flat[2 * i] = effects[i][0];
+    flat[2 * i + 1] = effects[i][1];
+  }
+  return flat;
 }
