@@ -43,6 +43,7 @@ import type {
 } from '../state-store.interface.js';
 import {
   addEffects,
+  chunks,
   classifyNotInserted,
   effectsOfText,
   effectsToText,
@@ -81,6 +82,9 @@ export interface SqliteStateStoreOptions {
   /** How long a writer waits for another process's write lock before failing. Default 5 000 ms. */
   busyTimeoutMs?: number;
 }
+
+/** Keys per look-up statement in {@link SqliteStateStore.latestVersionsFor} (one JSON array parameter). */
+const LOOKUP_CHUNK = 500;
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -312,28 +316,32 @@ export class SqliteStateStore implements StateStore {
         const out = new Map<string, LatestVersionWithEntry>();
         // A customer without outbox rows (a first run asks for every fact of its window) has no versions.
         if (s.outboxAny.get(customerId) === undefined) return out;
+        // Keys go to SQLite LOOKUP_CHUNK at a time as one JSON array (json_each): a statement per key costs more in
+        // the calls between JavaScript and SQLite than in SQLite's own index look-ups.
         const baseKeys = new Set<string>(query.baseKeys ?? []);
-        for (const parent of new Set(query.parents ?? [])) {
-          for (const baseKey of s.parentBaseKeys.all(customerId, parent) as string[]) baseKeys.add(baseKey);
+        for (const part of chunks([...new Set(query.parents ?? [])], LOOKUP_CHUNK)) {
+          for (const baseKey of s.parentBaseKeysIn.all(customerId, JSON.stringify(part)) as string[])
+            baseKeys.add(baseKey);
         }
         // Rows of every base key asked for, with the reversals of their versions written under another base key,
         // merged in write order (seq) as latestVersionsOf needs them.
         const rows: { seq: number; row: VersionRow; entry: unknown }[] = [];
         const seen = new Set<number>();
+        const versionKeys: string[] = [];
         // r: VERSION_COLUMNS, seq, entry (a reversal may be found twice: under its base key and by `reverses`).
-        const add = (r: unknown[]): VersionRow => {
+        const add = (r: unknown[]): void => {
           const seq = toSafeInteger(r[6], 'outbox.seq');
-          const row = versionRowOfArray(r);
-          if (!seen.has(seq)) rows.push({ seq, row, entry: r[7] });
+          if (seen.has(seq)) return;
           seen.add(seq);
-          return row;
+          const row = versionRowOfArray(r);
+          rows.push({ seq, row, entry: r[7] });
+          if (!row.reverses) versionKeys.push(row.key);
         };
-        for (const baseKey of baseKeys) {
-          for (const r of s.versionsOfBaseKey.all(customerId, baseKey) as unknown[][]) {
-            const row = add(r);
-            if (row.reverses) continue;
-            for (const rev of s.reversalsOf.all(customerId, row.key, baseKey) as unknown[][]) add(rev);
-          }
+        for (const part of chunks([...baseKeys], LOOKUP_CHUNK)) {
+          for (const r of s.versionsOfBaseKeys.all(customerId, JSON.stringify(part)) as unknown[][]) add(r);
+        }
+        for (const part of chunks(versionKeys.splice(0), LOOKUP_CHUNK)) {
+          for (const r of s.reversalsOfKeys.all(customerId, JSON.stringify(part)) as unknown[][]) add(r);
         }
         rows.sort((a, b) => a.seq - b.seq);
         const entries = new Map<string, unknown>();
@@ -545,10 +553,10 @@ class SqliteStatements {
   readonly markFailed: Statement;
   readonly versions: Statement;
   readonly outboxAny: Statement;
-  readonly versionsOfBaseKey: Statement;
-  readonly reversalsOf: Statement;
+  readonly versionsOfBaseKeys: Statement;
+  readonly reversalsOfKeys: Statement;
   readonly parentInsert: Statement;
-  readonly parentBaseKeys: Statement;
+  readonly parentBaseKeysIn: Statement;
   readonly totalAdd: Statement;
   readonly totalsAll: Statement;
   readonly totalGet: Statement;
@@ -609,22 +617,26 @@ class SqliteStatements {
       .prepare(`SELECT ${VERSION_COLUMNS} FROM outbox WHERE customer_id = ? ORDER BY seq`)
       .raw();
     this.outboxAny = db.prepare('SELECT 1 FROM outbox WHERE customer_id = ? LIMIT 1').pluck();
-    this.versionsOfBaseKey = db
-      .prepare(
-        `SELECT ${VERSION_COLUMNS}, seq, entry FROM outbox WHERE customer_id = ? AND base_key = ? ORDER BY seq`,
-      )
-      .raw();
-    this.reversalsOf = db
+    this.versionsOfBaseKeys = db
       .prepare(
         `SELECT ${VERSION_COLUMNS}, seq, entry FROM outbox ` +
-          'WHERE customer_id = ? AND reverses = ? AND base_key <> ? ORDER BY seq',
+          'WHERE customer_id = ? AND base_key IN (SELECT value FROM json_each(?))',
+      )
+      .raw();
+    this.reversalsOfKeys = db
+      .prepare(
+        `SELECT ${VERSION_COLUMNS}, seq, entry FROM outbox ` +
+          'WHERE customer_id = ? AND reverses IN (SELECT value FROM json_each(?))',
       )
       .raw();
     this.parentInsert = db.prepare(
       'INSERT OR IGNORE INTO outbox_parents (customer_id, parent, base_key) VALUES (?, ?, ?)',
     );
-    this.parentBaseKeys = db
-      .prepare('SELECT base_key FROM outbox_parents WHERE customer_id = ? AND parent = ?')
+    this.parentBaseKeysIn = db
+      .prepare(
+        'SELECT DISTINCT base_key FROM outbox_parents ' +
+          'WHERE customer_id = ? AND parent IN (SELECT value FROM json_each(?))',
+      )
       .pluck();
     this.totalAdd = db.prepare(
       'INSERT INTO posted_totals (customer_id, subject, amount) VALUES (?, ?, ?) ' +
