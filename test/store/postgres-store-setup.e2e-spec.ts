@@ -171,7 +171,9 @@ describe('PostgreSQL store set-up', () => {
       entry: placement,
     });
     expect([...(await store.latestVersionsFor('c1', { parents: ['i:I1'] })).keys()]).toEqual([placementKey]);
-    const parents = await adminQuery(`SELECT parent, base_key FROM "${schema}".outbox_parents ORDER BY parent`);
+    const parents = await adminQuery(
+      `SELECT parent, base_key FROM "${schema}".outbox_parents ORDER BY parent`,
+    );
     expect(parents.rows.filter((r) => r.base_key === placementKey).map((r) => r.parent)).toEqual([
       'i:I1',
       'p:P1',
@@ -179,7 +181,10 @@ describe('PostgreSQL store set-up', () => {
 
     // The pending payment adds its backfilled effects when it is posted, once.
     expect(await store.markPosted('c1', [{ key: paymentKey }])).toEqual({ updated: 1, unchanged: [] });
-    expect(await store.markPosted('c1', [{ key: paymentKey }])).toEqual({ updated: 0, unchanged: [paymentKey] });
+    expect(await store.markPosted('c1', [{ key: paymentKey }])).toEqual({
+      updated: 0,
+      unchanged: [paymentKey],
+    });
     const afterPayment = await store.postedTotals('c1', ['a:1920', 'a:1579']);
     expect(afterPayment.get('a:1920')).toBe(300);
     expect(afterPayment.get('a:1579')).toBe(-300);

@@ -219,7 +219,9 @@ async function backfillPostedTotals(client: PgQueryable, q: string): Promise<voi
     }));
     const baseKeys = new Map(legacy.map((r) => [r.key, r.baseKey]));
     const { rows, totals } = backfillOutbox(legacy);
-    const withEffects = rows.filter((r) => r.effects.length > 0).map((r) => ({ key: r.key, effects: r.effects }));
+    const withEffects = rows
+      .filter((r) => r.effects.length > 0)
+      .map((r) => ({ key: r.key, effects: r.effects }));
     for (const part of chunks(withEffects)) {
       await client.query(
         `UPDATE ${q}.outbox AS o SET effects = x.effects ` +
