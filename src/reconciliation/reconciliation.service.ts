@@ -56,6 +56,12 @@ export interface ReconciliationServiceOptions {
   overlapDays?: number;
   /** How long a run may hold the customer's lock. Default 15 minutes. */
   lockTtlMs?: number;
+  /**
+   * Entries per outbox write. Each write carries the entries' effects and parents, made just before it, so a
+   * large run need not hold them all at once; a crash between two writes leaves pending entries that the next
+   * run delivers first. Default 10,000.
+   */
+  outboxChunkSize?: number;
   logger?: LoggerService | false;
 }
 
@@ -80,6 +86,8 @@ export class UnknownCustomerError extends KobError {
 }
 
 const WATERMARK = 'facts';
+/** Outbox entries per write, by default (see `outboxChunkSize`). */
+const OUTBOX_CHUNK = 10_000;
 const NO_PARENTS: SnapshotParents = { instalments: new Set(), payments: new Set() };
 // The fact store keeps, per claim id, the claim's type, group, principal and instalments (as JSON), not a hash.
 const CLAIM_DIRECTORY = 'claim-directory';
@@ -97,12 +105,18 @@ const CLAIM_DIRECTORY = 'claim-directory';
 export class ReconciliationService {
   private readonly clock: Clock;
   private readonly logger?: LoggerService;
+  private readonly outboxChunkSize: number;
 
   constructor(private readonly options: ReconciliationServiceOptions) {
     const overlap = options.overlapDays ?? 60;
     if (!Number.isSafeInteger(overlap) || overlap < 0 || overlap > 3660) {
       throw new RangeError('overlapDays must be a whole number of days from 0 to 3660');
     }
+    const chunk = options.outboxChunkSize ?? OUTBOX_CHUNK;
+    if (!Number.isSafeInteger(chunk) || chunk < 1) {
+      throw new RangeError('outboxChunkSize must be a whole number of entries, at least 1');
+    }
+    this.outboxChunkSize = chunk;
     this.clock = options.clock ?? systemClock;
     this.logger =
       options.logger === false ? undefined : (options.logger ?? new Logger(ReconciliationService.name));
@@ -236,18 +250,24 @@ export class ReconciliationService {
 
     const block = await store.getBlock(customer.id);
     const subjects = mirrorSubjects(snapshot, accounts.taxAccountClearing);
-    const toWrite = plan.toPost.map((p) => outboxEntryOf(p, latest));
     if (report.dryRun || block) {
       const totals = await store.postedTotals(customer.id, subjects);
       // A dry run asserts what the books would show with the plan posted.
-      if (report.dryRun) for (const e of toWrite) addTotals(totals, e.effects);
+      if (report.dryRun) for (const p of plan.toPost) addTotals(totals, outboxEntryOf(p, latest).effects);
       this.assert(report, snapshot, customer, accounts, rules.entries, { totals });
       const status = block ? 'blocked' : report.assertions.ok ? 'ok' : 'blocked';
       return this.finish(report, status, started, block ? `posting is blocked: ${block.reason}` : undefined);
     }
 
     // The outbox is written before the journal is called; a crash from here on is repaired by the next run.
-    if (toWrite.length > 0) await store.applyBatch(customer.id, { outbox: toWrite });
+    // In chunks, each with its effects and parents made just before it is written, so they need not all be held
+    // at once. A crash between two chunks leaves pending rows, which the next run delivers first, as after a crash
+    // once the whole outbox was written.
+    const size = this.outboxChunkSize;
+    for (let i = 0; i < plan.toPost.length; i += size) {
+      const chunk = plan.toPost.slice(i, i + size).map((p) => outboxEntryOf(p, latest));
+      await store.applyBatch(customer.id, { outbox: chunk });
+    }
     // In outbox order: what was pending before this run, then this run's plan (no key is in both: planning
     // counted the pending ones as posted).
     const entries = [...earlierPending, ...plan.toPost.map((p) => p.entry)];

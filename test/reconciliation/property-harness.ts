@@ -112,6 +112,8 @@ export function serviceOf(
     accounts: ACCOUNTS,
     clock: world.clock,
     ...(world.overlapDays === undefined ? {} : { overlapDays: world.overlapDays }),
+    // Small outbox writes, so that a run writes several and a crash can fall between two of them.
+    outboxChunkSize: OUTBOX_CHUNK,
     logger: false,
   });
 }
@@ -146,22 +148,30 @@ export function healthy(customerId: string) {
   return { customerId, status: 'ok', reason: undefined, failures: [] };
 }
 
+/** Entries per outbox write in these tests. */
+export const OUTBOX_CHUNK = 3;
+
 /** Names of the store methods a test can make fail. */
-export type StoreCrashPoint = 'outbox-write' | 'mark-posted' | 'watermark-write';
+export type StoreCrashPoint = 'outbox-write' | 'outbox-write-later' | 'mark-posted' | 'watermark-write';
 
 /**
  * Wraps a store so that one chosen write throws once, as if the process died there: `outbox-write` is the
- * batch that writes entries to the outbox, `mark-posted` the call that records the journal's answer,
+ * first batch that writes entries to the outbox, `outbox-write-later` the second (the first was written),
+ * `mark-posted` the call that records the journal's answer,
  * `watermark-write` the batch that ends a successful run. `fired` tells whether the crash happened.
  */
 export function crashingStore(store: StateStore, point: StoreCrashPoint): StateStore & { fired: boolean } {
   let fired = false;
+  let outboxWrites = 0;
   const trips = (method: PropertyKey, args: unknown[]): boolean => {
     if (fired) return false;
     if (point === 'mark-posted') return method === 'markPosted';
     if (method !== 'applyBatch') return false;
     const batch = args[1] as { outbox?: unknown[]; watermarks?: unknown[] };
-    return point === 'outbox-write' ? (batch.outbox?.length ?? 0) > 0 : (batch.watermarks?.length ?? 0) > 0;
+    if (point === 'watermark-write') return (batch.watermarks?.length ?? 0) > 0;
+    if ((batch.outbox?.length ?? 0) === 0) return false;
+    outboxWrites++;
+    return outboxWrites === (point === 'outbox-write' ? 1 : 2);
   };
   return new Proxy(store, {
     get(target, prop) {

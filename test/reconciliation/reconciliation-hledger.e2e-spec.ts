@@ -96,5 +96,6 @@ describe('reconciliation into hledger against the sandbox', () => {
       expect(again.entries.posted).toBe(0);
       sandbox.advanceClock(30);
     }
-  });
+    // 36 runs of the hledger binary (about 0.1 s each): more than jest's default 5 s on a busy machine.
+  }, 30_000);
 });
