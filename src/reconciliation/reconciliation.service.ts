@@ -12,8 +12,10 @@ import type {
   LatestVersionWithEntry,
   MatchRecord,
   NewOutboxEntry,
+  PostedEffect,
   StateStore,
 } from '../store/state-store.interface.js';
+import { addEffects } from '../store/store-values.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { FactSource } from './fact-source.js';
 import { allocationsFromSnapshot } from './matching/allocations.js';
@@ -253,7 +255,7 @@ export class ReconciliationService {
     if (report.dryRun || block) {
       const totals = await store.postedTotals(customer.id, subjects);
       // A dry run asserts what the books would show with the plan posted.
-      if (report.dryRun) for (const p of plan.toPost) addTotals(totals, outboxEntryOf(p, latest).effects);
+      if (report.dryRun) for (const p of plan.toPost) addEffects(totals, effectsOf(p, latest));
       this.assert(report, snapshot, customer, accounts, rules.entries, { totals });
       const status = block ? 'blocked' : report.assertions.ok ? 'ok' : 'blocked';
       return this.finish(report, status, started, block ? `posting is blocked: ${block.reason}` : undefined);
@@ -420,19 +422,19 @@ function outboxEntryOf(
   p: PlannedPosting,
   latest: ReadonlyMap<string, LatestVersionWithEntry>,
 ): NewOutboxEntry {
-  const reversed = p.action === 'reverse' ? latest.get(p.baseKey)?.entry : undefined;
   return {
     entry: p.entry,
     contentHash: p.contentHash,
     baseKey: p.baseKey,
     version: p.version,
-    effects: entryEffects(p.entry, reversed),
+    effects: effectsOf(p, latest),
     parents: p.action === 'reverse' ? [] : entryParents(p.baseKey),
   };
 }
 
-function addTotals(totals: Map<string, number>, effects: NewOutboxEntry['effects']): void {
-  for (const [subject, amount] of effects ?? []) totals.set(subject, (totals.get(subject) ?? 0) + amount);
+/** What a planned posting adds to the running totals once posted (see {@link outboxEntryOf}). */
+function effectsOf(p: PlannedPosting, latest: ReadonlyMap<string, LatestVersionWithEntry>): PostedEffect[] {
+  return entryEffects(p.entry, p.action === 'reverse' ? latest.get(p.baseKey)?.entry : undefined);
 }
 
 function clearingExpected(report: ReconciliationReport, _accounts: AccountMapping): number | undefined {

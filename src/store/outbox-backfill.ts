@@ -1,6 +1,7 @@
 import { entryEffects, entryParents } from '../reconciliation/posting/entry-effects.js';
 import type { JournalEntry } from '../journal/journal-adapter.interface.js';
 import type { OutboxStatus, PostedEffect } from './state-store.interface.js';
+import { addEffects } from './store-values.js';
 
 /** An outbox row written before schema version 2, which kept no effects, parents or totals. @internal */
 export interface LegacyOutboxRow {
@@ -13,7 +14,7 @@ export interface LegacyOutboxRow {
 
 /** What schema version 2 needs for rows written before it. @internal */
 export interface OutboxBackfill {
-  rows: { customerId: string; key: string; effects: PostedEffect[]; parents: string[] }[];
+  rows: { customerId: string; key: string; baseKey: string; effects: PostedEffect[]; parents: string[] }[];
   /** Per customer, the running totals of its posted rows. */
   totals: Map<string, Map<string, number>>;
 }
@@ -33,11 +34,11 @@ export function backfillOutbox(rows: readonly LegacyOutboxRow[]): OutboxBackfill
     const reversed = reverses === undefined ? undefined : byKey.get(`${row.customerId}\u0000${reverses}`);
     const effects = entryEffects(row.entry, reversed);
     const parents = reverses === undefined ? entryParents(row.baseKey) : [];
-    out.rows.push({ customerId: row.customerId, key: row.key, effects, parents });
+    out.rows.push({ customerId: row.customerId, key: row.key, baseKey: row.baseKey, effects, parents });
     if (row.status !== 'posted') continue;
     let totals = out.totals.get(row.customerId);
     if (!totals) out.totals.set(row.customerId, (totals = new Map()));
-    for (const [subject, amount] of effects) totals.set(subject, (totals.get(subject) ?? 0) + amount);
+    addEffects(totals, effects);
   }
   return out;
 }

@@ -67,7 +67,6 @@ class OutboxRow {
     readonly baseKey: string,
     readonly version: number,
     readonly reverses: string | undefined,
-    /** Added to the customer's totals when the row becomes posted (a frozen copy). */
     /**
      * Subject, amount, subject, amount, ...: one array per row (a run writes hundreds of thousands); dropped once
      * added to the totals (posted is final, so they are never added again).

@@ -217,7 +217,6 @@ async function backfillPostedTotals(client: PgQueryable, q: string): Promise<voi
       status: r.status,
       entry: fromJson<JournalEntry>(r.entry),
     }));
-    const baseKeys = new Map(legacy.map((r) => [r.key, r.baseKey]));
     const { rows, totals } = backfillOutbox(legacy);
     const withEffects = rows
       .filter((r) => r.effects.length > 0)
@@ -231,7 +230,7 @@ async function backfillPostedTotals(client: PgQueryable, q: string): Promise<voi
     }
     const withParents = rows
       .filter((r) => r.parents.length > 0)
-      .map((r) => ({ base_key: baseKeys.get(r.key), parents: r.parents }));
+      .map((r) => ({ base_key: r.baseKey, parents: r.parents }));
     for (const part of chunks(withParents)) {
       await client.query(
         `INSERT INTO ${q}.outbox_parents (customer_id, parent, base_key) ` +

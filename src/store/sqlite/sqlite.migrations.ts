@@ -38,12 +38,10 @@ export function backfillSqliteOutbox(db: Database.Database): void {
   const addParent = db.prepare(
     'INSERT OR IGNORE INTO outbox_parents (customer_id, parent, base_key) VALUES (?, ?, ?)',
   );
-  const baseKeys = new Map(rows.map((r) => [`${r.customerId}\u0000${r.key}`, r.baseKey]));
   for (const row of filled) {
     const text = effectsToText(row.effects);
     if (text !== null) setEffects.run(text, row.customerId, row.key);
-    const baseKey = baseKeys.get(`${row.customerId}\u0000${row.key}`) as string;
-    for (const parent of row.parents) addParent.run(row.customerId, parent, baseKey);
+    for (const parent of row.parents) addParent.run(row.customerId, parent, row.baseKey);
   }
   const addTotal = db.prepare(
     'INSERT INTO posted_totals (customer_id, subject, amount) VALUES (?, ?, ?) ' +
