@@ -11,6 +11,7 @@ import {
 } from '../../src/store/postgres/postgres-state.store.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres.migrations.js';
 import type { Migration } from '../../src/store/migrations/migration.js';
+import { versionOnePlacement, versionOneReversal } from '../fixtures/version-one-outbox.js';
 import { adminQuery, dropSchemas, POSTGRES_URL, uniqueSchema } from './postgres-test-db.js';
 
 const AT = '2025-03-01T08:00:00.000Z';
@@ -78,30 +79,11 @@ describe('PostgreSQL store set-up', () => {
   it('gives outbox rows written by version 1 their effects, parents and totals when migrating to version 2', async () => {
     const schema = newSchema();
     expect(await applyPostgresMigrations(pool, schema, POSTGRES_MIGRATIONS.slice(0, 1), AT)).toEqual([1]);
-    const placementKey = 'kob:c1:placement:P1:I1';
+    const placement = versionOnePlacement('c1', 'P1', 'I1', 500);
+    const placementKey = placement.idempotencyKey;
     const reversalKey = `kob:c1:reversal:${placementKey}#1`;
+    const reversal = versionOneReversal(placement, reversalKey);
     const paymentKey = 'kob:c1:payment:P2';
-    const placement = {
-      idempotencyKey: placementKey,
-      date: '2025-01-02',
-      description: 'x',
-      lines: [
-        { account: '2600', debit: 500, reference: 'I1' },
-        { account: '1579', credit: 500, reference: 'P1' },
-      ],
-      source: { kind: 'placement', ids: ['P1', 'I1'] },
-    };
-    const reversal = {
-      idempotencyKey: reversalKey,
-      date: '2025-01-03',
-      description: 'reversal of x',
-      lines: [
-        { account: '2600', credit: 500, reference: 'I1' },
-        { account: '1579', debit: 500, reference: 'P1' },
-      ],
-      source: { kind: 'reversal', ids: [placementKey] },
-      reverses: placementKey,
-    };
     const payment = {
       idempotencyKey: paymentKey,
       date: '2025-01-04',

@@ -6,6 +6,7 @@ import type { JournalEntry } from '../../journal/journal-adapter.interface.js';
 import type { Migration } from '../migrations/migration.js';
 import { applySqliteMigrations, sqliteSchemaVersion, SqliteStateStore } from './sqlite-state.store.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
+import { versionOnePlacement, versionOneReversal } from '../../../test/fixtures/version-one-outbox.js';
 
 const AT = '2025-03-01T08:00:00.000Z';
 
@@ -91,28 +92,8 @@ describe('SqliteStateStore upgrading a version 1 database', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let files = 0;
 
-  const placementKey = (c: string, p: string, i: string) => `kob:${c}:placement:${p}:${i}`;
-  const placement = (c: string, p: string, i: string, amount: number): JournalEntry => ({
-    idempotencyKey: placementKey(c, p, i),
-    date: '2025-01-02',
-    description: 'x',
-    lines: [
-      { account: '2600', debit: amount, reference: i },
-      { account: '1579', credit: amount, reference: p },
-    ],
-    source: { kind: 'placement', ids: [p, i] },
-  });
-  const reversalOf = (e: JournalEntry, key: string): JournalEntry => ({
-    ...e,
-    idempotencyKey: key,
-    lines: e.lines.map((l) => ({
-      account: l.account,
-      debit: l.credit,
-      credit: l.debit,
-      reference: l.reference,
-    })),
-    reverses: e.idempotencyKey,
-  });
+  const placement = versionOnePlacement;
+  const reversalOf = versionOneReversal;
 
   /** A file migrated to version 1 only, with outbox rows as version 1 wrote them. */
   function versionOneFile(
