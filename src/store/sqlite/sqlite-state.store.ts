@@ -340,7 +340,7 @@ export class SqliteStateStore implements StateStore {
         for (const part of chunks([...baseKeys], LOOKUP_CHUNK)) {
           for (const r of s.versionsOfBaseKeys.all(customerId, JSON.stringify(part)) as unknown[][]) add(r);
         }
-        for (const part of chunks(versionKeys.splice(0), LOOKUP_CHUNK)) {
+        for (const part of chunks(versionKeys, LOOKUP_CHUNK)) {
           for (const r of s.reversalsOfKeys.all(customerId, JSON.stringify(part)) as unknown[][]) add(r);
         }
         rows.sort((a, b) => a.seq - b.seq);
