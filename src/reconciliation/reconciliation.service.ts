@@ -14,14 +14,16 @@ import type {
   NewOutboxEntry,
   PostedEffect,
   StateStore,
+  StateBatch,
 } from '../store/state-store.interface.js';
 import { addEffects } from '../store/store-values.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { FactSource } from './fact-source.js';
-import { allocationsFromSnapshot } from './matching/allocations.js';
+import { allocationsFromSnapshot, type Allocation } from './matching/allocations.js';
 import { matchBankTransactions, type BankMatch } from './matching/bank-matching.js';
 import { suggestPlacements } from './matching/suggestions.js';
 import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
+import { directoryLookups, instalmentClaimRows, missingPrincipals } from './posting/directory-lookups.js';
 import { planPostings, type PlannedPosting } from './posting/entry-diff.js';
 import { entryEffects, entryParents, totalSubject } from './posting/entry-effects.js';
 import {
@@ -30,7 +32,7 @@ import {
   type DesiredEntry,
   type SnapshotParents,
 } from './posting/posting-rules.js';
-import { buildSnapshot } from './posting/snapshot.js';
+import { buildSnapshot, type ReconciliationSnapshot } from './posting/snapshot.js';
 import {
   mirrorSubjects,
   summariseMirror,
@@ -93,6 +95,13 @@ const OUTBOX_CHUNK = 10_000;
 const NO_PARENTS: SnapshotParents = { instalments: new Set(), payments: new Set() };
 // The fact store keeps, per claim id, the claim's type, group, principal and instalments (as JSON), not a hash.
 const CLAIM_DIRECTORY = 'claim-directory';
+// And per instalment id, the id of its claim in the directory: how a run finds the claims of instalments it
+// does not hold without reading the whole directory.
+const INSTALMENT_CLAIMS = 'claim-directory-instalments';
+// One row (`INDEX_BUILT`) once INSTALMENT_CLAIMS covers the whole directory. A directory written before the index
+// existed lacks it: that run reads the directory whole, as before, and writes the index for all of it.
+const DIRECTORY_INDEX = 'claim-directory-index';
+const INDEX_BUILT = 'instalments';
 
 /**
  * Keeps one customer's ledger in step with its tax account: checks access, fetches the facts since the last run
@@ -219,7 +228,8 @@ export class ReconciliationService {
     const accounts = mergeAccounts(this.options.accounts, customer.accounts);
     // Claims seen in earlier runs, so an interest claim whose principal left the fetch window keeps its account.
     const directory = claimDirectory(snapshot.claims);
-    const { known: knownClaims, json: storedDirectory } = await this.knownClaims(customer.id);
+    const stored = await this.knownClaims(customer.id, snapshot, allocations, directory);
+    const knownClaims = stored.known;
     for (const [id, ref] of directory) knownClaims.set(id, ref);
     const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
     report.postingIssues = rules.issues;
@@ -330,7 +340,7 @@ export class ReconciliationService {
     }
     await store.applyBatch(customer.id, {
       watermarks: [{ stream: WATERMARK, date: asOf }],
-      factHashes: [{ kind: CLAIM_DIRECTORY, hashes: changedDirectory(directory, storedDirectory) }],
+      factHashes: directoryWrites(directory, stored, knownClaims),
       matches: { runId: report.runId, records: matchRecords(report.bankMatches) },
     });
     return this.finish(report, 'ok', started);
@@ -355,14 +365,44 @@ export class ReconciliationService {
     (report as ReportWithClearing).clearing = clearing;
   }
 
-  /** The claim directory as stored: parsed, and as the JSON text it was stored as (to write only changes). */
+  /**
+   * The claims of the directory this snapshot's entries may consult (`directoryLookups`, then the principals of
+   * those, in turn), parsed, and the stored JSON of those and of the snapshot's own claims (to write only
+   * changes). Reads only those rows once the instalment index is built; the whole directory before.
+   */
   private async knownClaims(
     customerId: string,
-  ): Promise<{ known: Map<string, ClaimRef>; json: ReadonlyMap<string, string> }> {
-    const json = await this.options.store.getFactHashes(customerId, CLAIM_DIRECTORY);
+    snapshot: ReconciliationSnapshot,
+    allocations: readonly Allocation[],
+    directory: ReadonlyMap<string, ClaimRef>,
+  ): Promise<StoredDirectory> {
+    const { store } = this.options;
     const known = new Map<string, ClaimRef>();
-    for (const [id, text] of json) known.set(id, JSON.parse(text) as ClaimRef);
-    return { known, json };
+    const indexed = (await store.getFactHashes(customerId, DIRECTORY_INDEX, [INDEX_BUILT])).size > 0;
+    if (!indexed) {
+      const json = await store.getFactHashes(customerId, CLAIM_DIRECTORY);
+      for (const [id, text] of json) known.set(id, JSON.parse(text) as ClaimRef);
+      return { known, json, indexWhole: true };
+    }
+    const needs = directoryLookups(snapshot, allocations);
+    const claimsOfInstalments = await store.getFactHashes(customerId, INSTALMENT_CLAIMS, needs.instalmentIds);
+    const json = new Map<string, string>();
+    const asked = new Set<string>();
+    let wanted = new Set([...directory.keys(), ...needs.claimIds, ...claimsOfInstalments.values()]);
+    while (wanted.size > 0) {
+      for (const id of wanted) asked.add(id);
+      const found = await store.getFactHashes(customerId, CLAIM_DIRECTORY, wanted);
+      const read: ClaimRef[] = [];
+      for (const [id, text] of found) {
+        json.set(id, text);
+        if (directory.has(id)) continue; // the snapshot's own copy replaces it
+        const ref = JSON.parse(text) as ClaimRef;
+        known.set(id, ref);
+        read.push(ref);
+      }
+      wanted = missingPrincipals(read, (id) => asked.has(id));
+    }
+    return { known, json, indexWhole: false };
   }
 
   private async customer(customerId: string): Promise<CustomerConfig> {
@@ -493,6 +533,42 @@ function fillCounts(report: ReconciliationReport, snapshot: ReturnType<typeof bu
     paidIn: sumOre(snapshot.payments.map((p) => p.amount)),
     paidOut: sumOre(snapshot.payouts.map((p) => p.amount)),
   };
+}
+
+/** The claim directory as a run read it (see `knownClaims`). */
+interface StoredDirectory {
+  /** The stored claims the snapshot's entries may consult, parsed (the whole directory when `indexWhole`). */
+  known: Map<string, ClaimRef>;
+  /** The stored JSON of those and of the snapshot's own claims. */
+  json: ReadonlyMap<string, string>;
+  /** The instalment index does not cover the directory yet: this run writes it for all of it. */
+  indexWhole: boolean;
+}
+
+/**
+ * The directory rows a finished run writes, in one batch with the watermark, so the directory and its index
+ * never disagree: the snapshot's claims that changed and their instalment index rows; when the index did not
+ * cover the directory yet, the index rows of every claim and the mark that it now does.
+ */
+function directoryWrites(
+  directory: ReadonlyMap<string, ClaimRef>,
+  stored: StoredDirectory,
+  known: ReadonlyMap<string, ClaimRef>,
+): NonNullable<StateBatch['factHashes']> {
+  const changed = changedDirectory(directory, stored.json);
+  if (!stored.indexWhole) {
+    const refs = changed.map(([id]) => directory.get(id)!);
+    return [
+      { kind: CLAIM_DIRECTORY, hashes: changed },
+      { kind: INSTALMENT_CLAIMS, hashes: instalmentClaimRows(refs) },
+    ];
+  }
+  // `known` holds the stored claims with the snapshot's copies in their place.
+  return [
+    { kind: CLAIM_DIRECTORY, hashes: changed },
+    { kind: INSTALMENT_CLAIMS, hashes: instalmentClaimRows(known.values()) },
+    { kind: DIRECTORY_INDEX, hashes: [[INDEX_BUILT, '1']] },
+  ];
 }
 
 /** The directory entries to store: those not stored yet or stored with other content. */

@@ -212,8 +212,11 @@ export interface StateStore extends AccessStateStore {
   getWatermark(customerId: string, stream: string): Promise<IsoDate | undefined>;
   setWatermark(customerId: string, stream: string, date: IsoDate): Promise<void>;
 
-  /** Content hash per fact id of one kind (`claim`, `payment`, ...). */
-  getFactHashes(customerId: string, kind: string): Promise<Map<string, string>>;
+  /**
+   * Content hash per fact id of one kind (`claim`, `payment`, ...): all of the kind, or only the ids asked for
+   * (an id without a hash is absent), so a run can read what it needs without reading every fact ever seen.
+   */
+  getFactHashes(customerId: string, kind: string, ids?: Iterable<string>): Promise<Map<string, string>>;
   /** Inserts or replaces hashes. */
   putFactHashes(
     customerId: string,

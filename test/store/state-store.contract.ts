@@ -258,6 +258,28 @@ export function describeStateStoreContract(name: string, target: StateStoreTarge
         expect(await store.getFactHashes(B, 'payout')).toEqual(new Map());
       });
 
+      it('reads only the ids asked for, of that customer and kind', async () => {
+        const many = Array.from({ length: 1_203 }, (_, i) => [`c${i}`, `h${i}`] as const);
+        await store.putFactHashes(A, 'claim', many);
+        await store.putFactHashes(A, 'payment', [['c7', 'payment-hash']]);
+        await store.putFactHashes(B, 'claim', [['c8', 'other customer']]);
+        expect(await store.getFactHashes(A, 'claim', ['c7', 'unknown', 'c7', 'c1202'])).toEqual(
+          new Map([
+            ['c7', 'h7'],
+            ['c1202', 'h1202'],
+          ]),
+        );
+        expect(await store.getFactHashes(B, 'claim', new Set(['c7', 'c8']))).toEqual(
+          new Map([['c8', 'other customer']]),
+        );
+        expect(await store.getFactHashes(A, 'claim', [])).toEqual(new Map());
+        // More ids than one look-up statement takes: every one is found, nothing else is.
+        const asked = many.filter((_, i) => i % 2 === 0).map(([id]) => id);
+        const found = await store.getFactHashes(A, 'claim', asked);
+        expect([...found.keys()].sort()).toEqual([...asked].sort());
+        expect(found.get('c1000')).toBe('h1000');
+      });
+
       it('keeps the last hash when an id repeats in one call', async () => {
         await store.putFactHashes(A, 'payment', [
           ['p1', 'first'],

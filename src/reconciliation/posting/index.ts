@@ -38,4 +38,6 @@ export {
 } from './content-hash.js';
 export { entryTouches } from './entry-touches.js';
 export { entryEffects, entryParents, totalSubject } from './entry-effects.js';
+export { directoryLookups, instalmentClaimRows, missingPrincipals } from './directory-lookups.js';
+export type { DirectoryLookups } from './directory-lookups.js';
 export type { EntryTouches } from './entry-touches.js';

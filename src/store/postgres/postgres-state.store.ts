@@ -385,12 +385,34 @@ export class PostgresStateStore implements StateStore {
     await this.applyBatch(customerId, { watermarks: [{ stream, date }] });
   }
 
-  async getFactHashes(customerId: string, kind: string): Promise<Map<string, string>> {
-    const res = await this.db().query(
-      `SELECT id, hash FROM ${this.t}.fact_hashes WHERE customer_id = $1 AND kind = $2`,
-      [customerId, kind],
-    );
-    return new Map((res.rows as { id: string; hash: string }[]).map((r) => [r.id, r.hash]));
+  async getFactHashes(
+    customerId: string,
+    kind: string,
+    ids?: Iterable<string>,
+  ): Promise<Map<string, string>> {
+    const db = this.db();
+    const out = new Map<string, string>();
+    const add = (res: PgResultLike) => {
+      for (const row of res.rows as { id: string; hash: string }[]) out.set(row.id, row.hash);
+    };
+    if (ids === undefined) {
+      add(
+        await db.query(`SELECT id, hash FROM ${this.t}.fact_hashes WHERE customer_id = $1 AND kind = $2`, [
+          customerId,
+          kind,
+        ]),
+      );
+      return out;
+    }
+    for (const part of chunks([...new Set(ids)])) {
+      add(
+        await db.query(
+          `SELECT id, hash FROM ${this.t}.fact_hashes WHERE customer_id = $1 AND kind = $2 AND id = ANY($3::text[])`,
+          [customerId, kind, part],
+        ),
+      );
+    }
+    return out;
   }
 
   async putFactHashes(

@@ -210,9 +210,25 @@ export class SqliteStateStore implements StateStore {
     await this.applyBatch(customerId, { watermarks: [{ stream, date }] });
   }
 
-  async getFactHashes(customerId: string, kind: string): Promise<Map<string, string>> {
-    const rows = this.s().factsGet.all(customerId, kind) as [string, string][];
-    return new Map(rows);
+  async getFactHashes(
+    customerId: string,
+    kind: string,
+    ids?: Iterable<string>,
+  ): Promise<Map<string, string>> {
+    const s = this.s();
+    if (ids === undefined) return new Map(s.factsGet.all(customerId, kind) as [string, string][]);
+    const out = new Map<string, string>();
+    // One indexed look-up per id (the primary key), in one read transaction.
+    return this.db
+      .transaction(() => {
+        for (const id of ids) {
+          if (out.has(id)) continue;
+          const hash = s.factGet.get(customerId, kind, id) as string | undefined;
+          if (hash !== undefined) out.set(id, hash);
+        }
+        return out;
+      })
+      .deferred();
   }
 
   async putFactHashes(
@@ -544,6 +560,7 @@ class SqliteStatements {
   readonly watermarkGet: Statement;
   readonly watermarkPut: Statement;
   readonly factsGet: Statement;
+  readonly factGet: Statement;
   readonly factPut: Statement;
   readonly factDelete: Statement;
   readonly outboxInsert: Statement;
@@ -593,6 +610,9 @@ class SqliteStatements {
         'ON CONFLICT (customer_id, stream) DO UPDATE SET date = excluded.date',
     );
     this.factsGet = db.prepare('SELECT id, hash FROM fact_hashes WHERE customer_id = ? AND kind = ?').raw();
+    this.factGet = db
+      .prepare('SELECT hash FROM fact_hashes WHERE customer_id = ? AND kind = ? AND id = ?')
+      .pluck();
     this.factPut = db.prepare(
       'INSERT INTO fact_hashes (customer_id, kind, id, hash) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (customer_id, kind, id) DO UPDATE SET hash = excluded.hash',
