@@ -340,7 +340,7 @@ export class ReconciliationService {
     }
     await store.applyBatch(customer.id, {
       watermarks: [{ stream: WATERMARK, date: asOf }],
-      factHashes: directoryWrites(directory, stored, knownClaims),
+      factHashes: directoryWrites(directory, stored),
       matches: { runId: report.runId, records: matchRecords(report.bankMatches) },
     });
     return this.finish(report, 'ok', started);
@@ -537,7 +537,10 @@ function fillCounts(report: ReconciliationReport, snapshot: ReturnType<typeof bu
 
 /** The claim directory as a run read it (see `knownClaims`). */
 interface StoredDirectory {
-  /** The stored claims the snapshot's entries may consult, parsed (the whole directory when `indexWhole`). */
+  /**
+   * The stored claims the snapshot's entries may consult, parsed (the whole directory when `indexWhole`); the run
+   * then puts the snapshot's own claims in (their copies replace the stored ones).
+   */
   known: Map<string, ClaimRef>;
   /** The stored JSON of those and of the snapshot's own claims. */
   json: ReadonlyMap<string, string>;
@@ -553,21 +556,13 @@ interface StoredDirectory {
 function directoryWrites(
   directory: ReadonlyMap<string, ClaimRef>,
   stored: StoredDirectory,
-  known: ReadonlyMap<string, ClaimRef>,
 ): NonNullable<StateBatch['factHashes']> {
   const changed = changedDirectory(directory, stored.json);
-  if (!stored.indexWhole) {
-    const refs = changed.map(([id]) => directory.get(id)!);
-    return [
-      { kind: CLAIM_DIRECTORY, hashes: changed },
-      { kind: INSTALMENT_CLAIMS, hashes: instalmentClaimRows(refs) },
-    ];
-  }
-  // `known` holds the stored claims with the snapshot's copies in their place.
+  const indexed = stored.indexWhole ? stored.known.values() : changed.map(([id]) => directory.get(id)!);
   return [
     { kind: CLAIM_DIRECTORY, hashes: changed },
-    { kind: INSTALMENT_CLAIMS, hashes: instalmentClaimRows(known.values()) },
-    { kind: DIRECTORY_INDEX, hashes: [[INDEX_BUILT, '1']] },
+    { kind: INSTALMENT_CLAIMS, hashes: instalmentClaimRows(indexed) },
+    ...(stored.indexWhole ? [{ kind: DIRECTORY_INDEX, hashes: [[INDEX_BUILT, '1'] as const] }] : []),
   ];
 }
 

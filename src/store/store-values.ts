@@ -120,6 +120,20 @@ function validEffects(effects: readonly PostedEffect[]): boolean {
   return true;
 }
 
+/** The entries of `source` under `keys` (a key without one is absent). @internal */
+export function pickKeys<V>(
+  source: ReadonlyMap<string, V> | undefined,
+  keys: Iterable<string>,
+): Map<string, V> {
+  const out = new Map<string, V>();
+  if (source === undefined) return out;
+  for (const key of keys) {
+    const value = source.get(key);
+    if (value !== undefined) out.set(key, value);
+  }
+  return out;
+}
+
 /**
  * Adds the effects of entries that just became posted to running totals (a map the store then writes). @internal
  */

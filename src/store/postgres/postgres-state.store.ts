@@ -390,29 +390,12 @@ export class PostgresStateStore implements StateStore {
     kind: string,
     ids?: Iterable<string>,
   ): Promise<Map<string, string>> {
-    const db = this.db();
-    const out = new Map<string, string>();
-    const add = (res: PgResultLike) => {
-      for (const row of res.rows as { id: string; hash: string }[]) out.set(row.id, row.hash);
-    };
-    if (ids === undefined) {
-      add(
-        await db.query(`SELECT id, hash FROM ${this.t}.fact_hashes WHERE customer_id = $1 AND kind = $2`, [
-          customerId,
-          kind,
-        ]),
-      );
-      return out;
-    }
-    for (const part of chunks([...new Set(ids)])) {
-      add(
-        await db.query(
-          `SELECT id, hash FROM ${this.t}.fact_hashes WHERE customer_id = $1 AND kind = $2 AND id = ANY($3::text[])`,
-          [customerId, kind, part],
-        ),
-      );
-    }
-    return out;
+    const rows = await this.rowsWhere<{ id: string; hash: string }>(
+      `SELECT id, hash FROM ${this.t}.fact_hashes WHERE customer_id = $1 AND kind = $2`,
+      [customerId, kind],
+      { column: 'id', keys: ids },
+    );
+    return new Map(rows.map((r) => [r.id, r.hash]));
   }
 
   async putFactHashes(
@@ -571,31 +554,34 @@ export class PostgresStateStore implements StateStore {
   }
 
   async postedTotals(customerId: string, subjects?: Iterable<string>): Promise<Map<string, number>> {
+    const rows = await this.rowsWhere<{ subject: string; amount: unknown }>(
+      `SELECT subject, amount FROM ${this.t}.posted_totals WHERE customer_id = $1`,
+      [customerId],
+      { column: 'subject', keys: subjects, orderAll: 'subject' },
+    );
+    return new Map(rows.map((r) => [r.subject, toSafeInteger(r.amount, 'posted_totals.amount')]));
+  }
+
+  /**
+   * The rows of `select` (a query ending in its WHERE clause, over `params`): all of them (ordered by `orderAll`
+   * when given), or only those whose `column` is one of `keys`, asked for in chunks, each key once.
+   */
+  private async rowsWhere<R>(
+    select: string,
+    params: readonly unknown[],
+    by: { column: string; keys: Iterable<string> | undefined; orderAll?: string },
+  ): Promise<R[]> {
     const db = this.db();
-    const out = new Map<string, number>();
-    const add = (res: PgResultLike) => {
-      for (const row of res.rows as { subject: string; amount: unknown }[]) {
-        out.set(row.subject, toSafeInteger(row.amount, 'posted_totals.amount'));
-      }
-    };
-    if (subjects === undefined) {
-      add(
-        await db.query(
-          `SELECT subject, amount FROM ${this.t}.posted_totals WHERE customer_id = $1 ORDER BY subject`,
-          [customerId],
-        ),
-      );
-      return out;
+    if (by.keys === undefined) {
+      const order = by.orderAll === undefined ? '' : ` ORDER BY ${by.orderAll}`;
+      return (await db.query(select + order, [...params])).rows as R[];
     }
-    for (const part of chunks([...new Set(subjects)])) {
-      add(
-        await db.query(
-          `SELECT subject, amount FROM ${this.t}.posted_totals WHERE customer_id = $1 AND subject = ANY($2::text[])`,
-          [customerId, part],
-        ),
-      );
+    const rows: R[] = [];
+    const sql = `${select} AND ${by.column} = ANY($${params.length + 1}::text[])`;
+    for (const part of chunks([...new Set(by.keys)])) {
+      rows.push(...((await db.query(sql, [...params, part])).rows as R[]));
     }
-    return out;
+    return rows;
   }
 
   // Matches and blocks

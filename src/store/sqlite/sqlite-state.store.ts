@@ -217,18 +217,7 @@ export class SqliteStateStore implements StateStore {
   ): Promise<Map<string, string>> {
     const s = this.s();
     if (ids === undefined) return new Map(s.factsGet.all(customerId, kind) as [string, string][]);
-    const out = new Map<string, string>();
-    // One indexed look-up per id (the primary key), in one read transaction.
-    return this.db
-      .transaction(() => {
-        for (const id of ids) {
-          if (out.has(id)) continue;
-          const hash = s.factGet.get(customerId, kind, id) as string | undefined;
-          if (hash !== undefined) out.set(id, hash);
-        }
-        return out;
-      })
-      .deferred();
+    return this.lookUpEach(ids, (id) => s.factGet.get(customerId, kind, id) as string | undefined);
   }
 
   async putFactHashes(
@@ -379,12 +368,21 @@ export class SqliteStateStore implements StateStore {
       }
       return out;
     }
+    return this.lookUpEach(subjects, (subject) => {
+      const amount: unknown = s.totalGet.get(customerId, subject);
+      return amount === undefined ? undefined : toSafeInteger(amount, 'posted_totals.amount');
+    });
+  }
+
+  /** `get` of each key (an indexed look-up), once per key, in one read transaction; a key it gives nothing for is absent. */
+  private lookUpEach<V>(keys: Iterable<string>, get: (key: string) => V | undefined): Map<string, V> {
+    const out = new Map<string, V>();
     return this.db
       .transaction(() => {
-        for (const subject of subjects) {
-          if (out.has(subject)) continue;
-          const amount: unknown = s.totalGet.get(customerId, subject);
-          if (amount !== undefined) out.set(subject, toSafeInteger(amount, 'posted_totals.amount'));
+        for (const key of keys) {
+          if (out.has(key)) continue;
+          const value = get(key);
+          if (value !== undefined) out.set(key, value);
         }
         return out;
       })
