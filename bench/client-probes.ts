@@ -10,6 +10,10 @@ export interface RoundTripProbe {
   readonly samples: number[];
   inFlight: number;
   peakInFlight: number;
+  /** performance.now() of the first request dispatched since {@link RoundTripProbe.markStart}. */
+  firstDispatchAt?: number;
+  /** Forgets the first dispatch, so the next request's time is recorded. */
+  markStart(): void;
   reset(): void;
 }
 
@@ -18,6 +22,10 @@ export function roundTripProbe(): RoundTripProbe {
     samples: [],
     inFlight: 0,
     peakInFlight: 0,
+    firstDispatchAt: undefined,
+    markStart() {
+      this.firstDispatchAt = undefined;
+    },
     reset() {
       this.samples.length = 0;
       this.peakInFlight = this.inFlight;
@@ -31,6 +39,7 @@ export function roundTripInterceptor(probe: RoundTripProbe): Dispatcher.Dispatch
     // compose() hands interceptors handlers with the new callback names (onResponseStart …).
     const inner = handler as Dispatcher.DispatchHandler;
     const started = performance.now();
+    probe.firstDispatchAt ??= started;
     let open = true;
     const done = () => {
       if (open) probe.inFlight--;

@@ -282,6 +282,48 @@ describe('KravOgBetalingerClient', () => {
     ]);
   });
 
+  it('reports each attempt from the moment it holds its slots, not from its wait in the queue', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get(ORIGIN);
+    for (const party of ['212201782', '314055403'])
+      pool
+        .intercept({ path: path(`/v1/regnskapssystem/${party}/aapnekrav`) })
+        .reply(200, fixture('aapnekrav.json'));
+    let now = 1_000;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const tokens = new FakeTokens();
+    const getToken = tokens.getToken.bind(tokens);
+    // The first call's token arrives only once the gate opens, so the second call waits for the one slot.
+    let first = true;
+    tokens.getToken = async (subject) => {
+      if (first) {
+        first = false;
+        await gate;
+      }
+      return getToken(subject);
+    };
+    const durations: number[] = [];
+    const client = new KravOgBetalingerClient({
+      baseUrl: `${ORIGIN}/v1`,
+      tokens,
+      dispatcher: agent,
+      logger: false,
+      maxConcurrentGlobal: 1,
+      clock: { now: () => now },
+      onAttempt: (e) => durations.push(e.durationMs),
+    });
+    const a = client.openClaims(systemUserCustomer);
+    const b = client.openClaims({ ...consentCustomer, rettighetspakke: 'regnskapssystem' });
+    now += 250;
+    open();
+    await Promise.all([a, b]);
+    // The first attempt took the 250 ms its token took; the second held its slot only after that, and no time
+    // passed while it did.
+    expect(durations).toEqual([250, 0]);
+  });
+
   it('refuses a per-party cap above Skatteetaten’s limit of 5', () => {
     expect(
       () =>

@@ -57,7 +57,10 @@ export interface KravOgBetalingerClientOptions {
   logger?: LoggerService | false;
   /** Waits between retries; replaceable so tests can record delays instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
-  /** Told about each HTTP attempt (no secrets), for metrics. */
+  /**
+   * Told about each HTTP attempt (no secrets), for metrics. `durationMs` runs from the moment the attempt holds its
+   * slots (per party and global) to its response or failure: token, request and body, not the wait for a slot.
+   */
   onAttempt?: (event: {
     endpoint: KobEndpoint;
     status?: number;
@@ -195,17 +198,18 @@ export class KravOgBetalingerClient {
     reader: (text: string) => T,
   ): Promise<T | undefined> {
     const party = customer.organisasjonsnummer;
-    const masked = maskIdentifier(party);
     let refreshedAfter401 = false;
     let forceRefresh = false;
     let sent = 0; // HTTP requests made, including the one repeated after a 401
     for (let attempt = 0; ; attempt++) {
       sent++;
-      const correlationId = randomUUID();
-      const started = this.clock.now();
       // Without a wait (and the promise and turn a wait costs) when a slot is free.
       const releaseParty = this.perParty.tryAcquire(party) ?? (await this.perParty.acquire(party));
       const releaseGlobal = this.global.tryAcquire() ?? (await this.global.acquire());
+      // Only once the slots are held: a run queues thousands of calls at once, and the first requests wait
+      // for every call's synchronous start. The attempt's duration is then its own, not its wait in the queue.
+      const correlationId = randomUUID();
+      const started = this.clock.now();
       const release = () => {
         releaseGlobal();
         releaseParty();
@@ -239,12 +243,12 @@ export class KravOgBetalingerClient {
         const retryable = isRetryableStatus(status);
         if (!retryable || attempt >= this.retry.maxRetries) {
           throw new KravOgBetalingerApiError(
-            `${endpoint} for party ${masked} failed: HTTP ${status}${apiError?.kode ? ` ${apiError.kode}` : ''}` +
+            `${endpoint} for party ${maskIdentifier(party)} failed: HTTP ${status}${apiError?.kode ? ` ${apiError.kode}` : ''}` +
               `${apiError?.melding ? ` (${apiError.melding})` : ''}`,
             {
               code: apiError?.kode ?? `KOB_HTTP_${status}`,
               endpoint,
-              party: masked,
+              party: maskIdentifier(party),
               correlationId: apiError?.korrelasjonsid ?? correlationId,
               attempts: sent,
               status,
@@ -254,7 +258,7 @@ export class KravOgBetalingerClient {
         }
         const delay = backoffDelayMs(this.retry, attempt, parseRetryAfter(step.retryAfter, this.clock.now()));
         this.logger?.warn?.(
-          `${endpoint} for party ${masked}: HTTP ${status}, retry ${attempt + 1} in ${delay} ms`,
+          `${endpoint} for party ${maskIdentifier(party)}: HTTP ${status}, retry ${attempt + 1} in ${delay} ms`,
         );
         await this.sleep(delay);
         continue;
@@ -262,11 +266,11 @@ export class KravOgBetalingerClient {
 
       if (attempt >= this.retry.maxRetries) {
         throw new KravOgBetalingerApiError(
-          `${endpoint} for party ${masked} failed: ${errorCodeOf(step.cause) ?? 'network error'}`,
+          `${endpoint} for party ${maskIdentifier(party)} failed: ${errorCodeOf(step.cause) ?? 'network error'}`,
           {
             code: 'KOB_NETWORK_ERROR',
             endpoint,
-            party: masked,
+            party: maskIdentifier(party),
             correlationId,
             attempts: sent,
             cause: safeCause(step.cause),
@@ -275,7 +279,7 @@ export class KravOgBetalingerClient {
       }
       const delay = backoffDelayMs(this.retry, attempt, undefined);
       this.logger?.warn?.(
-        `${endpoint} for party ${masked}: ${errorCodeOf(step.cause) ?? 'network error'}, retry ${attempt + 1} in ${delay} ms`,
+        `${endpoint} for party ${maskIdentifier(party)}: ${errorCodeOf(step.cause) ?? 'network error'}, retry ${attempt + 1} in ${delay} ms`,
       );
       await this.sleep(delay);
     }

@@ -31,14 +31,14 @@ export class Semaphore {
     return this.releaser();
   }
 
-  async acquire(): Promise<() => void> {
+  acquire(): Promise<() => void> {
     if (this.active < this.limit) {
       this.active++;
-    } else {
-      // The releasing holder passes its slot on directly, so `active` never dips and no one can overtake.
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      return Promise.resolve(this.releaser());
     }
-    return this.releaser();
+    // The releasing holder passes its slot on directly, so `active` never dips and no one can overtake. Not an
+    // async function: thousands of calls may queue here at once, and each saves a promise and a resumption.
+    return new Promise((resolve) => this.waiters.push(() => resolve(this.releaser())));
   }
 
   private releaser(): () => void {
@@ -81,9 +81,9 @@ export class KeyedSemaphore {
   }
 
   /** A slot for `key`; call the function it resolves to (once) to give the slot back. */
-  async acquire(key: string): Promise<() => void> {
+  acquire(key: string): Promise<() => void> {
     const sem = this.semaphoreOf(key);
-    return this.releaser(key, sem, await sem.acquire());
+    return sem.acquire().then((release) => this.releaser(key, sem, release));
   }
 
   /** A slot for `key` now, without waiting, or undefined when all are taken (see {@link Semaphore.tryAcquire}). */
