@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import pg from 'pg';
 import { loadDefaultAccounts, mergeAccounts } from '../src/config/account-mapping.js';
 import type { BankTransaction, JournalEntry } from '../src/journal/journal-adapter.interface.js';
 import { MemoryJournalAdapter } from '../src/journal/memory-journal.adapter.js';
@@ -26,6 +27,7 @@ import { checkMirror } from '../src/reconciliation/reconciliation-assertions.js'
 import type { ReconciliationReport } from '../src/reconciliation/reconciliation-report.js';
 import { ReconciliationService } from '../src/reconciliation/reconciliation.service.js';
 import { MemoryStateStore } from '../src/store/memory/memory-state.store.js';
+import { PostgresStateStore } from '../src/store/postgres/postgres-state.store.js';
 import { SqliteStateStore } from '../src/store/sqlite/sqlite-state.store.js';
 import type { StateStore } from '../src/store/state-store.interface.js';
 import {
@@ -50,7 +52,8 @@ import {
 /** What the parent asks one child to measure. */
 export interface ChildTask {
   claims: number;
-  store: 'memory' | 'sqlite';
+  /** `postgres`: a schema of its own per run on {@link BENCH_POSTGRES_URL}, dropped afterwards. */
+  store: 'memory' | 'sqlite' | 'postgres';
   /** Reconcile a second time on the same store (nothing new to post). */
   rerun: boolean;
   /** Time the pure steps one by one afterwards. */
@@ -120,9 +123,19 @@ function send(message: ChildMessage): Promise<void> {
   });
 }
 
-async function openStore(kind: ChildTask['store'], path: string): Promise<StateStore> {
-  if (kind === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-  const store = kind === 'sqlite' ? new SqliteStateStore({ path }) : new MemoryStateStore();
+/** The PostgreSQL server of the `postgres` store (CI's: trust auth on loopback). */
+export const BENCH_POSTGRES_URL =
+  process.env.KOB_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A store named by `place`: the SQLite file, or the PostgreSQL schema (a plain identifier). */
+async function openStore(kind: ChildTask['store'], place: string): Promise<StateStore> {
+  if (kind === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(place + suffix, { force: true });
+  const store =
+    kind === 'sqlite'
+      ? new SqliteStateStore({ path: place })
+      : kind === 'postgres'
+        ? await PostgresStateStore.connect({ connectionString: BENCH_POSTGRES_URL, schema: place })
+        : new MemoryStateStore();
   await store.migrate();
   return store;
 }
@@ -341,7 +354,10 @@ async function main(task: ChildTask): Promise<ChildResult> {
     await store.close();
   }
 
-  const dbPath = (run: number) => join(tmpdir(), `kob-reconcile-bench-${process.pid}-${run}.sqlite`);
+  const dbPath = (run: number) =>
+    task.store === 'postgres'
+      ? `kob_bench_${process.pid}_${run}`
+      : join(tmpdir(), `kob-reconcile-bench-${process.pid}-${run}.sqlite`);
   const ref = { id: data.customer.id, organisasjonsnummer: data.customer.organisasjonsnummer };
   const period = { from: data.startDate, to: data.asOf };
   // The bank lines live in the journal (as the host's ledger holds them), not twice.
@@ -424,9 +440,18 @@ async function main(task: ChildTask): Promise<ChildResult> {
   }
 }
 
-async function closeStore(store: StateStore, kind: ChildTask['store'], path: string): Promise<void> {
+async function closeStore(store: StateStore, kind: ChildTask['store'], place: string): Promise<void> {
   await store.close();
-  if (kind === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  if (kind === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(place + suffix, { force: true });
+  if (kind === 'postgres') {
+    const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS "${place}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }
 }
 
 const taskJson = process.argv[2];
