@@ -8,6 +8,7 @@ import {
   KravOgBetalingerClient,
   type AccessTokenSource,
   type KobApiCustomer,
+  type KravOgBetalingerClientOptions,
 } from './krav-og-betalinger.client.js';
 
 const ORIGIN = 'https://kravogbetalinger.api.skatteetaten-test.no';
@@ -50,7 +51,7 @@ class FakeTokens implements AccessTokenSource {
   }
 }
 
-function setup() {
+function setup(options: Partial<KravOgBetalingerClientOptions> = {}) {
   const agent = new MockAgent();
   agent.disableNetConnect();
   agent.enableCallHistory();
@@ -64,6 +65,7 @@ function setup() {
     logger: false,
     retry: { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 10_000 },
     sleep: async (ms) => void delays.push(ms),
+    ...options,
   });
   const calls = () => agent.getCallHistory()?.calls() ?? [];
   return { agent, pool, tokens, client, delays, calls };
@@ -283,19 +285,21 @@ describe('KravOgBetalingerClient', () => {
   });
 
   it('reports each attempt from the moment it holds its slots, not from its wait in the queue', async () => {
-    const agent = new MockAgent();
-    agent.disableNetConnect();
-    const pool = agent.get(ORIGIN);
+    let now = 1_000;
+    const durations: number[] = [];
+    const { pool, tokens, client } = setup({
+      maxConcurrentGlobal: 1,
+      clock: { now: () => now },
+      onAttempt: (e) => durations.push(e.durationMs),
+    });
     for (const party of ['212201782', '314055403'])
       pool
         .intercept({ path: path(`/v1/regnskapssystem/${party}/aapnekrav`) })
         .reply(200, fixture('aapnekrav.json'));
-    let now = 1_000;
+    // The first call's token arrives only once the gate opens, so the second call waits for the one slot.
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const tokens = new FakeTokens();
     const getToken = tokens.getToken.bind(tokens);
-    // The first call's token arrives only once the gate opens, so the second call waits for the one slot.
     let first = true;
     tokens.getToken = async (subject) => {
       if (first) {
@@ -304,16 +308,6 @@ describe('KravOgBetalingerClient', () => {
       }
       return getToken(subject);
     };
-    const durations: number[] = [];
-    const client = new KravOgBetalingerClient({
-      baseUrl: `${ORIGIN}/v1`,
-      tokens,
-      dispatcher: agent,
-      logger: false,
-      maxConcurrentGlobal: 1,
-      clock: { now: () => now },
-      onAttempt: (e) => durations.push(e.durationMs),
-    });
     const a = client.openClaims(systemUserCustomer);
     const b = client.openClaims({ ...consentCustomer, rettighetspakke: 'regnskapssystem' });
     now += 250;
