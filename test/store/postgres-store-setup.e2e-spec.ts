@@ -12,6 +12,7 @@ import {
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres.migrations.js';
 import type { Migration } from '../../src/store/migrations/migration.js';
 import { versionOnePlacement, versionOneReversal } from '../fixtures/version-one-outbox.js';
+import { outboxItem } from './state-store.contract.js';
 import { adminQuery, dropSchemas, POSTGRES_URL, uniqueSchema } from './postgres-test-db.js';
 
 const AT = '2025-03-01T08:00:00.000Z';
@@ -214,6 +215,58 @@ describe('PostgreSQL store set-up', () => {
     await store.close();
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await expect(store.getWatermark('c1', 'krav')).rejects.toMatchObject({ code: 'KOB_STORE_CLOSED' });
+  });
+
+  it('refreshes a table’s planner statistics before a keyed read once it has written analyzeAfterRows rows to it', async () => {
+    const schema = newSchema();
+    const lastAnalyze = async (table: string): Promise<Date | null> =>
+      (
+        await adminQuery(
+          'SELECT last_analyze FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2',
+          [schema, table],
+        )
+      ).rows[0].last_analyze as Date | null;
+    const store = new PostgresStateStore({ pool, schema, analyzeAfterRows: 50 });
+    await store.migrate();
+    const items = Array.from({ length: 60 }, (_, i) => ({ ...outboxItem(`k${i}`), parents: [`p:${i}`] }));
+    await store.applyBatch('c1', {
+      outbox: items,
+      factHashes: [{ kind: 'claims', hashes: items.map((_, i) => [`K${i}`, 'h']) }],
+    });
+    expect(await lastAnalyze('outbox')).toBeNull();
+
+    await store.latestVersionsFor('c1', { baseKeys: ['k1'], parents: ['p:2'] });
+    const outboxAnalyzed = await lastAnalyze('outbox');
+    expect(outboxAnalyzed).not.toBeNull();
+    expect(await lastAnalyze('outbox_parents')).not.toBeNull();
+    expect(await lastAnalyze('fact_hashes')).toBeNull(); // not read yet
+    await store.latestVersionsFor('c1', { baseKeys: ['k1'] });
+    expect(await lastAnalyze('outbox')).toEqual(outboxAnalyzed); // nothing written since
+
+    await store.getFactHashes('c1', 'claims', ['K1']);
+    expect(await lastAnalyze('fact_hashes')).not.toBeNull();
+    expect(await lastAnalyze('posted_totals')).toBeNull();
+    await store.markPosted(
+      'c1',
+      items.map((e) => ({ key: e.entry.idempotencyKey })),
+    );
+    await store.postedTotals('c1', ['a:2740']);
+    expect(await lastAnalyze('posted_totals')).not.toBeNull();
+
+    // Below the default (10,000 rows) nothing is analyzed.
+    const quiet = newSchema();
+    const small = new PostgresStateStore({ pool, schema: quiet });
+    await small.migrate();
+    await small.applyBatch('c1', { outbox: items });
+    await small.latestVersionsFor('c1', { baseKeys: ['k1'] });
+    const stats = await adminQuery('SELECT last_analyze FROM pg_stat_user_tables WHERE schemaname = $1', [
+      quiet,
+    ]);
+    expect(stats.rows.every((r) => r.last_analyze === null)).toBe(true);
+    expect(() => new PostgresStateStore({ pool, schema: quiet, analyzeAfterRows: 0 })).toThrow(
+      /analyzeAfterRows/,
+    );
+    await Promise.all([store.close(), small.close()]);
   });
 
   it('refuses a schema name that is not a plain identifier before connecting', async () => {
