@@ -45,6 +45,11 @@ export interface JsonDocument {
   readonly value: unknown;
   /** The decimal text of a JSON number taken from `value`, or `undefined` for anything else. */
   numberText(v: unknown): string | undefined;
+  /**
+   * The number as integer øre, when the document can tell without writing its text: exactly what
+   * `fastOre(numberText(v))` gives, `undefined` where that is undefined. Optional; readers fall back to the text.
+   */
+  numberOre?(v: unknown): number | undefined;
 }
 
 /**

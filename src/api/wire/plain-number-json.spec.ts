@@ -171,6 +171,7 @@ describe('parsePlainNumberJson', () => {
     for (const t of ['100.50', '100.5', '-100.50', '0.05', '0.50', '29704.00', '-0', '-0.00']) {
       const doc = parsePlainNumberJson(`[${t}]`)!;
       expect(fastOre(doc.numberText((doc.value as number[])[0])!)).toBe(fastOre(t));
+      expect(doc.numberOre!((doc.value as number[])[0])).toBe(fastOre(t));
     }
   });
 
@@ -195,10 +196,15 @@ describe('parsePlainNumberJson', () => {
         const exact = fastOre(t);
         expect(exact).toBeDefined();
         expect(fastOre(String(JSON.parse(t)))).toBe(exact);
+        // And the øre the fast reader takes without the text (toBe: -0 would fail against 0).
+        const doc = parsePlainNumberJson(`[${t}]`)!;
+        expect(doc.numberOre!((doc.value as number[])[0])).toBe(exact);
       }),
       { numRuns: 20_000 },
     );
   });
+
+  const plainOre = (v: number) => parsePlainNumberJson('0')!.numberOre!(v);
 
   it('reads every plain token as the exact reader does (all cents at the edges of the range)', () => {
     const wholes = [
@@ -222,6 +228,7 @@ describe('parsePlainNumberJson', () => {
           `-${w}.${String(cents).padStart(2, '0')}`,
         ]) {
           expect(fastOre(String(JSON.parse(t)))).toBe(fastOre(t));
+          expect(plainOre(JSON.parse(t) as number)).toBe(fastOre(t));
         }
       }
     }
@@ -236,6 +243,9 @@ describe('parsePlainNumberJson', () => {
     expect(doc.numberText(b)).toBeUndefined();
     expect(doc.numberText(c)).toBeUndefined();
     expect(doc.numberText(d)).toBe('9999999999999.99');
+    expect([a, b, c].map((v) => doc.numberOre!(v))).toEqual([undefined, undefined, undefined]);
+    expect(doc.numberOre!(d)).toBe(999_999_999_999_999);
+    expect(doc.numberOre!('1.00')).toBeUndefined();
   });
 
   // The whole road, guard and numberText together, against the exact reader: any JSON number token at all

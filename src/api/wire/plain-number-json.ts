@@ -32,6 +32,9 @@ import type { JsonDocument } from './lossless-json.js';
  * - a number of 10^13 or more gives no text ({@link PlainNumberJson.numberText}), so the fast reader gives up
  *   on it and the body goes the lossless road, where the exact reader decides.
  *
+ * The fast reader takes an amount without writing that text: `Math.round(x * 100)`
+ * ({@link PlainNumberJson.numberOre}) is the same øre, by the bound given there.
+ *
  * The guard matters: `0.10000000000000001` parses to the same double as `0.1` and would print as `"0.1"`
  * (10 øre) where the exact reader rejects it; `5.000` would print as `"5"` (500 øre) where the exact reader
  * rejects three decimals; `1e3` would print as `"1000"`. Such bodies, and any body the guard is unsure of, go
@@ -66,6 +69,16 @@ class PlainNumberJson implements JsonDocument {
   /** The number's shortest decimal; undefined for a non-number, and for a number of 10^13 or more in size. */
   numberText(v: unknown): string | undefined {
     return typeof v === 'number' && v < LIMIT && v > -LIMIT ? String(v) : undefined;
+  }
+
+  /**
+   * The number in øre without its text: `Math.round(v * 100)`. Exact here: the token had at most two decimals
+   * (the guard) and |T| < 10^13, so the double v is within |T|·2^-53 of T, the product within another rounding
+   * of 100·v, and |round(v·100) - 100·T| <= 2·10^15·2^-53 < 0.23 < 0.5: rounding gives the integer 100·T, a
+   * safe integer. `+ 0` turns -0 into 0, as `fastOre("0")` gives it.
+   */
+  numberOre(v: unknown): number | undefined {
+    return typeof v === 'number' && v < LIMIT && v > -LIMIT ? Math.round(v * 100) + 0 : undefined;
   }
 }
 
