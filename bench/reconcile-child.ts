@@ -354,7 +354,8 @@ async function main(task: ChildTask): Promise<ChildResult> {
     await store.close();
   }
 
-  const dbPath = (run: number) =>
+  /** Where run `run`'s store lives: a SQLite file, or a PostgreSQL schema name. */
+  const storePlace = (run: number) =>
     task.store === 'postgres'
       ? `kob_bench_${process.pid}_${run}`
       : join(tmpdir(), `kob-reconcile-bench-${process.pid}-${run}.sqlite`);
@@ -396,12 +397,12 @@ async function main(task: ChildTask): Promise<ChildResult> {
     for (let run = 0; run < task.repeats; run++) {
       if (store) {
         const lines = await journal.findBankTransactions(ref, period);
-        await closeStore(store, task.store, dbPath(run - 1));
+        await closeStore(store, task.store, storePlace(run - 1));
         store = undefined;
         svc = undefined;
         journal = seeded(lines);
       }
-      store = await openStore(task.store, dbPath(run));
+      store = await openStore(task.store, storePlace(run));
       svc = service(data, store, journal, timeline);
       const profiler = task.cpuProfileDir && run === 0 ? await startCpuProfile() : undefined;
       const first = await measuredRun(svc, data, timeline);
@@ -436,7 +437,7 @@ async function main(task: ChildTask): Promise<ChildResult> {
     data = undefined;
     return result;
   } finally {
-    if (store) await closeStore(store, task.store, dbPath(task.repeats - 1));
+    if (store) await closeStore(store, task.store, storePlace(task.repeats - 1));
   }
 }
 
