@@ -67,6 +67,8 @@ export interface ChildTask {
   shareStrings?: boolean;
   /** Write a V8 CPU profile of the first run into this folder (slows the run; off by default). */
   cpuProfileDir?: string;
+  /** The service's `journalBatchSize` (default: one journal call per run). */
+  journalBatchSize?: number;
 }
 
 export interface RunResult {
@@ -140,7 +142,13 @@ async function openStore(kind: ChildTask['store'], place: string): Promise<State
   return store;
 }
 
-function service(data: ReconcileData, store: StateStore, journal: MemoryJournalAdapter, timeline?: Timeline) {
+function service(
+  data: ReconcileData,
+  store: StateStore,
+  journal: MemoryJournalAdapter,
+  timeline?: Timeline,
+  journalBatchSize?: number,
+) {
   const facts = new BenchFactSource(data);
   const t = <T extends object>(target: T, label: string) =>
     timeline
@@ -159,6 +167,7 @@ function service(data: ReconcileData, store: StateStore, journal: MemoryJournalA
     journal: t(journal, 'journal'),
     customers: [data.customer],
     accounts: loadDefaultAccounts(),
+    ...(journalBatchSize === undefined ? {} : { journalBatchSize }),
     logger: false,
   });
 }
@@ -348,7 +357,7 @@ async function main(task: ChildTask): Promise<ChildResult> {
     const store = await openStore('memory', '');
     const journal = new MemoryJournalAdapter();
     journal.seedBankTransactions(warm.customer.id, warm.bankTransactions);
-    const svc = service(warm, store, journal);
+    const svc = service(warm, store, journal, undefined, task.journalBatchSize);
     await svc.reconcile(warm.customer.id, { asOf: warm.asOf });
     await svc.reconcile(warm.customer.id, { asOf: warm.asOf });
     await store.close();
@@ -403,7 +412,7 @@ async function main(task: ChildTask): Promise<ChildResult> {
         journal = seeded(lines);
       }
       store = await openStore(task.store, storePlace(run));
-      svc = service(data, store, journal, timeline);
+      svc = service(data, store, journal, timeline, task.journalBatchSize);
       const profiler = task.cpuProfileDir && run === 0 ? await startCpuProfile() : undefined;
       const first = await measuredRun(svc, data, timeline);
       if (profiler) {

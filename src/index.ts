@@ -25,6 +25,7 @@ export type {
   CustomerConfig,
   CustomerSource,
   StoreOptions,
+  ReconciliationOptions,
   ScheduleOptions,
   ScheduleDriverOption,
   BullmqDriverOptions,
@@ -39,6 +40,7 @@ export type {
   ResolvedKobEnvironment,
   ResolvedMaskinportenOptions,
   ResolvedHttpOptions,
+  ResolvedReconciliationOptions,
   ResolvedScheduleOptions,
   ResolvedAltinnOptions,
 } from './config/resolved-options.interface.js';

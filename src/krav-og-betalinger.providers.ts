@@ -202,6 +202,7 @@ export const KOB_CLIENT_PROVIDERS: Provider[] = [
         customers: options.customers,
         accounts: options.accounts,
         clock: options.clock,
+        ...options.reconciliation,
         logger: loggerOf(options, ReconciliationService.name),
       }),
   },

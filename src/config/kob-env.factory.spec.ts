@@ -57,6 +57,8 @@ describe('buildKobConfig', () => {
       KOB_HTTP_TIMEOUT_MS: '5000',
       KOB_HTTP_MAX_RETRIES: '0',
       KOB_MAX_CONCURRENT_GLOBAL: '20',
+      KOB_OVERLAP_DAYS: '90',
+      KOB_JOURNAL_BATCH_SIZE: '500',
     });
     expect(config).toMatchObject({
       maskinporten: { clientId: 'client-1', key: { jwk } },
@@ -64,8 +66,12 @@ describe('buildKobConfig', () => {
       store: { kind: 'memory' },
       schedule: { enabled: true, cron: '0 5 * * 1-5' },
       http: { timeoutMs: 5000, maxRetries: 0, maxConcurrentGlobal: 20 },
+      reconciliation: { overlapDays: 90, journalBatchSize: 500 },
     });
     expect(validateModuleOptions(config)).toEqual([]);
+    expect(issuesOf(() => buildKobConfig({ KOB_JOURNAL_BATCH_SIZE: 'many' })).map((i) => i.path)).toEqual([
+      'KOB_JOURNAL_BATCH_SIZE',
+    ]);
   });
 
   it('reads the schedule variables, the BullMQ driver with its Redis URL, and names the bad ones', () => {

@@ -42,6 +42,7 @@ type Issues = ValidationIssue[];
  * | `KOB_SCHEDULE_JITTER_MS`, `KOB_SCHEDULE_CONCURRENCY`, `KOB_SCHEDULE_SHUTDOWN_TIMEOUT_MS` | `schedule.jitterMs`, `schedule.concurrency`, `schedule.shutdownTimeoutMs` |
  * | `KOB_SCHEDULE_DRIVER`, `KOB_SCHEDULE_REDIS_URL` | `schedule.driver`: `local` (default) or `bullmq`, which needs the Redis URL (`redis://` or `rediss://`; never logged) |
  * | `KOB_HTTP_TIMEOUT_MS`, `KOB_HTTP_MAX_RETRIES`, `KOB_MAX_CONCURRENT_GLOBAL` | `http.*` |
+ * | `KOB_OVERLAP_DAYS`, `KOB_JOURNAL_BATCH_SIZE` | `reconciliation.overlapDays`, `reconciliation.journalBatchSize` |
  * | `KOB_ALTINN_SYSTEM_ID`, `KOB_ALTINN_REDIRECT_URL`, `KOB_ALTINN2_API_KEY` | `altinn.systemId`, `altinn.redirectUrl`, `altinn.altinn2ApiKey` |
  * | `KOB_JOURNAL` | `journalBuiltin` |
  * | `KOB_CONFIG_DIR` | folder with `environments.json`, `default-accounts.json`, `customers.json` |
@@ -91,6 +92,13 @@ export function buildKobConfig(env: KobEnv = process.env): KravOgBetalingerModul
     if (text) http[field] = parseWholeNumber(text, name, issues);
   }
   if (Object.keys(http).length > 0) values.http = http;
+
+  const reconciliation: Record<string, unknown> = {};
+  for (const [name, field] of RECONCILIATION_NUMBERS) {
+    const text = get(name);
+    if (text) reconciliation[field] = parseWholeNumber(text, name, issues);
+  }
+  if (Object.keys(reconciliation).length > 0) values.reconciliation = reconciliation;
 
   const altinn: Record<string, unknown> = {};
   for (const [name, field] of ALTINN_VARIABLES) {
@@ -255,6 +263,11 @@ function readOptionalJson(file: string, issues: Issues): unknown {
   if (!read.missing) issues.push({ path: file, message: read.problem });
   return undefined;
 }
+
+const RECONCILIATION_NUMBERS = [
+  ['KOB_OVERLAP_DAYS', 'overlapDays'],
+  ['KOB_JOURNAL_BATCH_SIZE', 'journalBatchSize'],
+] as const;
 
 const SCHEDULE_NUMBERS = [
   ['KOB_SCHEDULE_JITTER_MS', 'jitterMs'],

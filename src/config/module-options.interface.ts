@@ -199,6 +199,28 @@ export interface BullmqDriverOptions {
   keepFailed?: number;
 }
 
+/**
+ * How reconciliation runs fetch, write and deliver (what `ReconciliationServiceOptions` holds beyond its
+ * collaborators).
+ * @publicApi
+ */
+export interface ReconciliationOptions {
+  /**
+   * Re-fetch this many days before the last run's day: Skatteetaten places payments and sets off credits after
+   * the fact. Default 60; 0 to 3660.
+   */
+  overlapDays?: number;
+  /** How long a run may hold its customer's lock before another process may take over, in ms. Default 900 000. */
+  lockTtlMs?: number;
+  /** Entries per outbox write. Default 10 000. */
+  outboxChunkSize?: number;
+  /**
+   * Entries per `postEntries` call, for host ledgers that take a bounded number per request; each batch is
+   * marked as soon as the journal confirms it. Default: all of a run's entries in one call.
+   */
+  journalBatchSize?: number;
+}
+
 /** @publicApi */
 export interface HttpOptions {
   /** Header and body timeout per call. Default 30 000. */
@@ -252,6 +274,8 @@ export interface KravOgBetalingerModuleOptions {
   store?: StoreOptions;
   schedule?: ScheduleOptions;
   http?: HttpOptions;
+  /** The fetch overlap, the run lock's lifetime, outbox writes and journal batches. */
+  reconciliation?: ReconciliationOptions;
   /** System-user and consent requests, Altinn 2 consent tokens. */
   altinn?: AltinnOptions;
   /** A Nest logger to use instead of `new Logger(...)`; `false` silences the module. */

@@ -155,6 +155,14 @@ export class HttpSchema {
   @IsOptional() @HasMethods(['dispatch'], 'an undici Dispatcher') dispatcher!: unknown;
 }
 
+/** @internal */
+export class ReconciliationSchema {
+  @IsOptional() @IntRange(0, 3660) overlapDays!: unknown;
+  @IsOptional() @IntRange(1_000, 86_400_000) lockTtlMs!: unknown;
+  @IsOptional() @IntRange(1, 1_000_000) outboxChunkSize!: unknown;
+  @IsOptional() @IntRange(1, 1_000_000) journalBatchSize!: unknown;
+}
+
 /** `altinn`: secrets (the Altinn 2 API key) are checked for presence only and never echoed. @internal */
 export class AltinnSchema {
   @IsOptional()

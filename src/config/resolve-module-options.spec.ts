@@ -67,6 +67,32 @@ describe('resolveModuleOptions', () => {
       driver: 'local',
     });
     expect(resolved.schedule).toEqual(KOB_DEFAULTS.schedule);
+    // No journal batch size: every entry of a run goes to the journal in one call.
+    expect(resolved.reconciliation).toEqual({ overlapDays: 60, lockTtlMs: 900_000, outboxChunkSize: 10_000 });
+  });
+
+  it('keeps the reconciliation settings the host gives and names the bad ones by path', () => {
+    const given = { overlapDays: 0, lockTtlMs: 60_000, outboxChunkSize: 500, journalBatchSize: 200 };
+    expect(resolveModuleOptions(options({ reconciliation: given })).reconciliation).toEqual(given);
+    expect(resolveModuleOptions(options({ reconciliation: { journalBatchSize: 1 } })).reconciliation).toEqual(
+      { overlapDays: 60, lockTtlMs: 900_000, outboxChunkSize: 10_000, journalBatchSize: 1 },
+    );
+    expect(
+      pathsOf(
+        options({
+          reconciliation: { overlapDays: -1, lockTtlMs: 10, outboxChunkSize: 0, journalBatchSize: 2.5 },
+        }),
+      ).sort(),
+    ).toEqual([
+      'reconciliation.journalBatchSize',
+      'reconciliation.lockTtlMs',
+      'reconciliation.outboxChunkSize',
+      'reconciliation.overlapDays',
+    ]);
+    expect(pathsOf(options({ reconciliation: { overlapDays: 3661 } }))).toEqual([
+      'reconciliation.overlapDays',
+    ]);
+    expect(pathsOf(options({ reconciliation: 'all' as never }))).toEqual(['reconciliation']);
   });
 
   it('expands the test and prod presets to the real endpoints', () => {

@@ -10,6 +10,7 @@ import type {
   ResolvedAltinnOptions,
   ResolvedHttpOptions,
   ResolvedKobOptions,
+  ResolvedReconciliationOptions,
   ResolvedScheduleOptions,
 } from './resolved-options.interface.js';
 import { accountMappingIssues, loadDefaultAccounts, mergeAccounts } from './account-mapping.js';
@@ -26,6 +27,7 @@ import {
   JwkSchema,
   MaskinportenSchema,
   PostgresStoreSchema,
+  ReconciliationSchema,
   STORE_KINDS,
   ScheduleSchema,
   SqliteStoreSchema,
@@ -50,6 +52,7 @@ export const KOB_DEFAULTS = Object.freeze({
     maxConcurrentGlobal: 50,
   }),
   store: Object.freeze({ kind: 'sqlite', path: '.kob/state.sqlite' } as const),
+  reconciliation: Object.freeze({ overlapDays: 60, lockTtlMs: 15 * 60_000, outboxChunkSize: 10_000 }),
   schedule: Object.freeze({
     enabled: false,
     cron: '0 6 * * *',
@@ -84,6 +87,7 @@ export function validateModuleOptions(raw: unknown): ValidationIssue[] {
     ...optional(view.store, storeIssues),
     ...optional(view.schedule, scheduleIssues),
     ...optional(view.http, (v) => checkSchema(HttpSchema, v, 'http')),
+    ...optional(view.reconciliation, (v) => checkSchema(ReconciliationSchema, v, 'reconciliation')),
     ...optional(view.altinn, (v) => checkSchema(AltinnSchema, v, 'altinn')),
     ...optional(view.logger, (v) => checkSchema(LoggerHolder, { logger: v }, '')),
     ...optional(view.clock, (v) => checkSchema(ClockHolder, { clock: v }, '')),
@@ -117,6 +121,15 @@ export function resolveModuleOptions(raw: KravOgBetalingerModuleInput): Resolved
     shutdownTimeoutMs: schedule?.shutdownTimeoutMs ?? KOB_DEFAULTS.schedule.shutdownTimeoutMs,
     driver: resolveDriver(schedule?.driver),
   };
+  const { reconciliation } = raw;
+  const resolvedReconciliation: ResolvedReconciliationOptions = {
+    overlapDays: reconciliation?.overlapDays ?? KOB_DEFAULTS.reconciliation.overlapDays,
+    lockTtlMs: reconciliation?.lockTtlMs ?? KOB_DEFAULTS.reconciliation.lockTtlMs,
+    outboxChunkSize: reconciliation?.outboxChunkSize ?? KOB_DEFAULTS.reconciliation.outboxChunkSize,
+    ...(reconciliation?.journalBatchSize !== undefined
+      ? { journalBatchSize: reconciliation.journalBatchSize }
+      : {}),
+  };
   const { altinn } = raw;
   const resolvedAltinn: ResolvedAltinnOptions = {
     ...(altinn?.systemId !== undefined ? { systemId: altinn.systemId } : {}),
@@ -143,6 +156,7 @@ export function resolveModuleOptions(raw: KravOgBetalingerModuleInput): Resolved
     store: Object.freeze({ ...(raw.store ?? KOB_DEFAULTS.store) }) as StoreOptions,
     schedule: Object.freeze(resolvedSchedule),
     http: Object.freeze(resolvedHttp),
+    reconciliation: Object.freeze(resolvedReconciliation),
     altinn: Object.freeze(resolvedAltinn),
   };
   if (raw.journal !== undefined) resolved.journal = raw.journal;

@@ -59,6 +59,14 @@ export interface ResolvedHttpOptions {
   dispatcher?: Dispatcher;
 }
 
+/** `reconciliation` after defaults; `journalBatchSize` stays absent (one call per run) unless given. @publicApi */
+export interface ResolvedReconciliationOptions {
+  overlapDays: number;
+  lockTtlMs: number;
+  outboxChunkSize: number;
+  journalBatchSize?: number;
+}
+
 /** @publicApi */
 export interface ResolvedScheduleOptions {
   enabled: boolean;
@@ -104,6 +112,7 @@ export interface ResolvedKobOptions {
   store: StoreOptions;
   schedule: ResolvedScheduleOptions;
   http: ResolvedHttpOptions;
+  reconciliation: ResolvedReconciliationOptions;
   altinn: ResolvedAltinnOptions;
   logger?: LoggerService | false;
   clock?: Clock;

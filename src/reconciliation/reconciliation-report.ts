@@ -57,6 +57,10 @@ export interface ReconciliationReport {
     posted: number;
     /** The journal already had them. */
     duplicate: number;
+    /**
+     * Entries of the journal call that failed, marked failed in the outbox. With `journalBatchSize`, the batches
+     * before it count as posted or duplicate, and the entries after it were not sent (they stay pending).
+     */
     failed: number;
     /** Keys of the entries delivered in this run, in order. */
     postedKeys: string[];

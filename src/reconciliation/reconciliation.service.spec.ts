@@ -34,4 +34,14 @@ describe('ReconciliationService options', () => {
     }
     expect(() => new ReconciliationService(options({ outboxChunkSize: 1 }))).not.toThrow();
   });
+
+  it('refuses a journal batch size that is not a whole number of entries, naming it', () => {
+    for (const journalBatchSize of [0, -1, 0.5, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      expect(() => new ReconciliationService(options({ journalBatchSize }))).toThrow(/journalBatchSize/);
+    }
+    // Infinity is what leaving it out means: one call per run.
+    for (const journalBatchSize of [1, 10_000, Number.POSITIVE_INFINITY]) {
+      expect(() => new ReconciliationService(options({ journalBatchSize }))).not.toThrow();
+    }
+  });
 });

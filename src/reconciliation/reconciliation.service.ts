@@ -66,6 +66,14 @@ export interface ReconciliationServiceOptions {
    * run delivers first. Default 10,000.
    */
   outboxChunkSize?: number;
+  /**
+   * Entries per journal call. The run's entries go to `postEntries` in this order, a batch at a time, and each
+   * batch is marked in the store as soon as the journal confirms it, so a journal that refuses batch k leaves the
+   * batches before it posted and marked, batch k failed and the later ones pending, for the next run to deliver
+   * first. For host ledgers that take a bounded number of entries per request. Default: every entry of the run
+   * in one call.
+   */
+  journalBatchSize?: number;
   logger?: LoggerService | false;
 }
 
@@ -117,6 +125,7 @@ export class ReconciliationService {
   private readonly clock: Clock;
   private readonly logger?: LoggerService;
   private readonly outboxChunkSize: number;
+  private readonly journalBatchSize: number;
 
   constructor(private readonly options: ReconciliationServiceOptions) {
     const overlap = options.overlapDays ?? 60;
@@ -128,6 +137,11 @@ export class ReconciliationService {
       throw new RangeError('outboxChunkSize must be a whole number of entries, at least 1');
     }
     this.outboxChunkSize = chunk;
+    const batch = options.journalBatchSize ?? Number.POSITIVE_INFINITY;
+    if (batch !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(batch) || batch < 1)) {
+      throw new RangeError('journalBatchSize must be a whole number of entries, at least 1');
+    }
+    this.journalBatchSize = batch;
     this.clock = options.clock ?? systemClock;
     this.logger =
       options.logger === false ? undefined : (options.logger ?? new Logger(ReconciliationService.name));
@@ -283,35 +297,44 @@ export class ReconciliationService {
     // In outbox order: what was pending before this run, then this run's plan (no key is in both: planning
     // counted the pending ones as posted).
     const entries = [...earlierPending, ...plan.toPost.map((p) => p.entry)];
-    if (entries.length > 0) {
+    // A batch at a time (all at once by default), each marked as soon as the journal confirms it.
+    const batchSize = this.journalBatchSize;
+    const postedKeys: string[] = [];
+    let postedCount = 0;
+    let duplicates = 0;
+    for (let start = 0; start < entries.length; start += batchSize) {
+      const batch = batchSize >= entries.length ? entries : entries.slice(start, start + batchSize);
       try {
-        const results = await journal.postEntries(ref, entries);
+        const results = await journal.postEntries(ref, batch);
         await store.markPosted(
           customer.id,
           results.map((r) => ({ key: r.idempotencyKey, ref: r.ref, duplicate: r.status === 'duplicate' })),
         );
-        const postedKeys: string[] = new Array(results.length);
-        let postedCount = 0;
-        let duplicates = 0;
         for (let i = 0; i < results.length; i++) {
           const r = results[i];
           if (r.status === 'posted') postedCount++;
           else if (r.status === 'duplicate') duplicates++;
-          postedKeys[i] = r.idempotencyKey;
+          postedKeys.push(r.idempotencyKey);
         }
-        report.entries.posted = postedCount;
-        report.entries.duplicate = duplicates;
-        report.entries.postedKeys = postedKeys;
       } catch (error) {
         await store.markFailed(
           customer.id,
-          entries.map((e) => e.idempotencyKey),
+          batch.map((e) => e.idempotencyKey),
           describe(error),
         );
-        report.entries.failed = entries.length;
-        return this.finish(report, 'failed', started, `journal refused the entries: ${describe(error)}`);
+        Object.assign(report.entries, { posted: postedCount, duplicate: duplicates, postedKeys });
+        report.entries.failed = batch.length;
+        const unsent = entries.length - start - batch.length;
+        return this.finish(
+          report,
+          'failed',
+          started,
+          `journal refused the entries: ${describe(error)}` +
+            (unsent > 0 ? `; ${unsent} later entries were not sent and wait in the outbox` : ''),
+        );
       }
     }
+    Object.assign(report.entries, { posted: postedCount, duplicate: duplicates, postedKeys });
 
     // Assert, to the øre, against what is now posted: the store's running totals, which marking the entries the
     // journal confirmed has just brought up to date.

@@ -101,7 +101,7 @@ export async function newWorld(
 /** A service instance over the world's store; a fresh instance is what a restarted process would build. */
 export function serviceOf(
   world: World,
-  overrides: { journal?: JournalAdapter; store?: StateStore } = {},
+  overrides: { journal?: JournalAdapter; store?: StateStore; journalBatchSize?: number } = {},
 ): ReconciliationService {
   return new ReconciliationService({
     facts: new LedgerFactSource(world.ledger),
@@ -114,6 +114,7 @@ export function serviceOf(
     ...(world.overlapDays === undefined ? {} : { overlapDays: world.overlapDays }),
     // Small outbox writes, so that a run writes several and a crash can fall between two of them.
     outboxChunkSize: OUTBOX_CHUNK,
+    ...(overrides.journalBatchSize === undefined ? {} : { journalBatchSize: overrides.journalBatchSize }),
     logger: false,
   });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { RecognitionMode } from '../../src/config/module-options.interface.js';
-import type { JournalEntry } from '../../src/journal/journal-adapter.interface.js';
+import type { JournalAdapter, JournalEntry } from '../../src/journal/journal-adapter.interface.js';
 import type { ReconciliationReport } from '../../src/reconciliation/reconciliation-report.js';
 import { MemoryStateStore, SqliteStateStore, type StateStore } from '../../src/store/index.js';
 import {
@@ -597,6 +597,92 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
           }
         }),
         { numRuns: runs(8) },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'in journal batches, a refused batch leaves the earlier ones posted, itself failed and the later ones pending; a rerun completes the same books',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          scenarioArb({ maxRuns: 3 }),
+          fc.integer({ min: 1, max: 7 }),
+          fc.nat(),
+          fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+          async (scenario, size, pick, fraction) => {
+            const a = await runUninterrupted(scenario);
+            const b = await scenarioWorld(scenario);
+            let refused = 0;
+            for (let step = 0; step <= scenario.advances.length; step++) {
+              stepTo(b, scenario, step);
+              seedBankLines(b);
+              for (const c of b.customers) {
+                const asOf = b.ledger.today;
+                const due = (await serviceOf(b).reconcile(c.id, { asOf, dryRun: true })).entries;
+                const expected = due.added + 2 * due.changed + due.reversed;
+                const before = b.journal.entries(c.id).length;
+                const calls = b.journal.postCalls().length;
+                // Every other customer run: the journal refuses one batch after writing part of it.
+                const batches = Math.ceil(expected / size);
+                const failing = batches > 0 && (pick + refused + step) % 2 === 0 ? pick % batches : -1;
+                const sizes: number[] = [];
+                let partial = 0;
+                const journal: JournalAdapter = {
+                  postEntries: async (customer, entries) => {
+                    sizes.push(entries.length);
+                    if (sizes.length - 1 !== failing) return b.journal.postEntries(customer, entries);
+                    partial = Math.floor(fraction * entries.length);
+                    await b.journal.postEntries(customer, entries.slice(0, partial));
+                    throw new Error('ledger went away');
+                  },
+                  findBankTransactions: (customer, period) =>
+                    b.journal.findBankTransactions(customer, period),
+                  assertBalances: (customer, date, balances) =>
+                    b.journal.assertBalances(customer, date, balances),
+                };
+                const report = await serviceOf(b, { journal, journalBatchSize: size }).reconcile(c.id, {
+                  asOf,
+                });
+                expect(sizes.every((n) => n <= size)).toBe(true);
+                if (failing < 0) {
+                  expectHealthy(report, scenario, step);
+                  expect(sizes.length).toBe(batches);
+                  expect(report.entries.posted).toBe(expected);
+                  continue;
+                }
+                refused++;
+                const sent = failing * size;
+                const failedBatch = Math.min(size, expected - sent);
+                expect(sizes.length).toBe(failing + 1);
+                expect(report.status).toBe('failed');
+                expect(report.entries).toMatchObject({ posted: sent, duplicate: 0, failed: failedBatch });
+                expect(b.journal.entries(c.id).length).toBe(before + sent + partial);
+                // In outbox order: the confirmed batches posted, the refused one failed, the rest never sent.
+                const rows = (await b.store.listOutbox(c.id)).slice(-expected);
+                expect(rows.map((r) => r.status)).toEqual([
+                  ...Array<string>(sent).fill('posted'),
+                  ...Array<string>(failedBatch).fill('failed'),
+                  ...Array<string>(expected - sent - failedBatch).fill('pending'),
+                ]);
+                const rerun = await serviceOf(b, { journalBatchSize: size }).reconcile(c.id, { asOf });
+                expectHealthy(rerun, scenario, step);
+                expect(rerun.entries).toMatchObject({
+                  duplicate: partial,
+                  posted: expected - sent - partial,
+                });
+                // The refused run made failing + 1 calls (the last one wrote `partial` entries), the rerun the rest.
+                expect(b.journal.postCalls().length).toBe(
+                  calls + failing + 1 + Math.ceil((expected - sent) / size),
+                );
+              }
+            }
+            expect(journalOf(b)).toEqual(journalOf(a.world));
+            expect(await undeliveredOf(b)).toEqual(emptyPerCustomer(b));
+          },
+        ),
+        { numRuns: runs(10) },
       );
     },
     TIMEOUT_MS,
