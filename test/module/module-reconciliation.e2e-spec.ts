@@ -1,10 +1,10 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { addDays } from '../../src/domain/dates.js';
-import type { KravOgBetalingerModuleInput } from '../../src/config/resolved-options.interface.js';
+import type { ReconciliationOptions } from '../../src/config/module-options.interface.js';
 import { MemoryJournalAdapter } from '../../src/journal/memory-journal.adapter.js';
-import { KravOgBetalingerModule } from '../../src/krav-og-betalinger.module.js';
 import { ReconciliationService } from '../../src/reconciliation/reconciliation.service.js';
 import { KobSandbox } from '../../src/testing/index.js';
+import { kobModuleFor } from '../scheduling/scheduling-helpers.js';
 
 // The module's `reconciliation` options reach the service it builds: journal batches and the fetch overlap, as a
 // host configures them, against the sandbox over real HTTP.
@@ -23,21 +23,11 @@ describe('KravOgBetalingerModule reconciliation options', () => {
 
   async function serviceWith(
     journal: MemoryJournalAdapter,
-    reconciliation?: KravOgBetalingerModuleInput['reconciliation'],
+    reconciliation?: ReconciliationOptions,
   ): Promise<ReconciliationService> {
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        KravOgBetalingerModule.forRoot({
-          environment: sandbox.environment,
-          maskinporten: { clientId: sandbox.clientId, key: sandbox.key },
-          customers: sandbox.customers,
-          journal,
-          store: { kind: 'memory' },
-          clock: sandbox.clock,
-          logger: false,
-          ...(reconciliation === undefined ? {} : { reconciliation }),
-        }),
-      ],
+      // The scheduler stays off: these runs are started by the test.
+      imports: [kobModuleFor(sandbox, journal, { schedule: { enabled: false }, reconciliation })],
     }).compile();
     await moduleRef.init();
     opened.push(moduleRef);

@@ -6,7 +6,7 @@ import type {
   PostResult,
 } from '../../src/journal/journal-adapter.interface.js';
 import { MemoryJournalAdapter } from '../../src/journal/memory-journal.adapter.js';
-import type { ScheduleOptions } from '../../src/config/module-options.interface.js';
+import type { ReconciliationOptions, ScheduleOptions } from '../../src/config/module-options.interface.js';
 import { KravOgBetalingerModule } from '../../src/krav-og-betalinger.module.js';
 import type { KobSandbox } from '../../src/testing/index.js';
 
@@ -64,11 +64,18 @@ export function recordingLogger(): { logger: LoggerService; lines: string[] } {
   return { logger: { log: push, warn: push, error: push, debug: push, verbose: push }, lines };
 }
 
-/** The module against the sandbox with a memory store and the scheduler on (a cron that never fires in a test). */
+/**
+ * The module against the sandbox with a memory store and the scheduler on (a cron that never fires in a test)
+ * unless `schedule.enabled` is false.
+ */
 export function kobModuleFor(
   sandbox: KobSandbox,
   journal: JournalAdapter,
-  options: { schedule?: ScheduleOptions; logger?: LoggerService | false } = {},
+  options: {
+    schedule?: ScheduleOptions;
+    reconciliation?: ReconciliationOptions;
+    logger?: LoggerService | false;
+  } = {},
 ): DynamicModule {
   return KravOgBetalingerModule.forRoot({
     environment: sandbox.environment,
@@ -78,6 +85,7 @@ export function kobModuleFor(
     store: { kind: 'memory' },
     clock: sandbox.clock,
     schedule: { enabled: true, cron: '0 0 1 1 *', jitterMs: 0, ...options.schedule },
+    ...(options.reconciliation === undefined ? {} : { reconciliation: options.reconciliation }),
     logger: options.logger ?? false,
   });
 }
