@@ -13,6 +13,7 @@ import type {
   MatchRecord,
   NewOutboxEntry,
   PostedEffect,
+  RunFinish,
   StateStore,
   StateBatch,
 } from '../store/state-store.interface.js';
@@ -164,18 +165,20 @@ export class ReconciliationService {
     const lockName = `run:${customerId}`;
     const locked =
       dryRun || (await store.tryLock(lockName, owner, this.options.lockTtlMs ?? 15 * 60_000, started));
+    const lock: HeldLock | undefined =
+      locked && !dryRun ? { name: lockName, owner, released: false } : undefined;
     try {
       if (!locked)
         return this.finish(report, 'skipped', started, 'another run of this customer is in progress');
       if (customer.enabled === false) return this.finish(report, 'skipped', started, 'customer is disabled');
       const access = await this.options.access.checkAccess(customer);
       if (!access.ok) return this.finish(report, 'skipped', started, access.reason);
-      return await this.run(customer, report, started, options.from);
+      return await this.run(customer, report, started, options.from, lock);
     } catch (error) {
       this.logger?.error?.(`Reconciliation of ${customerId} failed: ${describe(error)}`);
       return this.finish(report, 'failed', started, describe(error));
     } finally {
-      if (locked && !dryRun) await store.unlock(lockName, owner).catch(() => undefined);
+      if (lock && !lock.released) await store.unlock(lockName, owner).catch(() => undefined);
     }
   }
 
@@ -189,7 +192,8 @@ export class ReconciliationService {
     customer: CustomerConfig,
     report: ReconciliationReport,
     started: number,
-    backfillFrom?: IsoDate,
+    backfillFrom: IsoDate | undefined,
+    lock: HeldLock | undefined,
   ): Promise<ReconciliationReport> {
     const { store, journal, facts } = this.options;
     const ref: CustomerRef = { id: customer.id, organisasjonsnummer: customer.organisasjonsnummer };
@@ -361,12 +365,20 @@ export class ReconciliationService {
         ]);
       }
     }
-    await store.applyBatch(customer.id, {
+    // The run's last writes, its entry in the run log and the release of its lock: one commit (the duration is
+    // taken before it). A store that does not finish runs in a batch leaves `runFinished` out: finished here then.
+    const done = this.settle(report, 'ok', started);
+    const written = await store.applyBatch(customer.id, {
       watermarks: [{ stream: WATERMARK, date: asOf }],
       factHashes: directoryWrites(directory, stored),
       matches: { runId: report.runId, records: matchRecords(report.bankMatches) },
+      finishRun: { runId: report.runId, ...done },
+      ...(lock ? { unlock: { name: lock.name, owner: lock.owner } } : {}),
     });
-    return this.finish(report, 'ok', started);
+    if (lock && written.unlocked !== undefined) lock.released = true;
+    if (written.runFinished !== true) await store.finishRun(report.runId, done);
+    this.logOutcome(report);
+    return report;
   }
 
   private assert(
@@ -443,20 +455,42 @@ export class ReconciliationService {
     started: number,
     reason?: string,
   ): Promise<ReconciliationReport> {
+    await this.options.store.finishRun(report.runId, this.settle(report, status, started, reason));
+    this.logOutcome(report);
+    return report;
+  }
+
+  /** Gives the report its outcome and duration; what the run log records for it. */
+  private settle(
+    report: ReconciliationReport,
+    status: ReconciliationReport['status'],
+    started: number,
+    reason?: string,
+  ): RunFinish {
     report.status = status;
     if (reason !== undefined) report.reason = reason;
     report.durationMs = this.clock.now() - started;
     delete (report as ReportWithClearing).clearing;
-    await this.options.store.finishRun(report.runId, {
+    return {
       finishedAt: new Date(this.clock.now()).toISOString(),
       status,
       summary: summaryOf(report),
-    });
+    };
+  }
+
+  private logOutcome(report: ReconciliationReport): void {
+    const { status, reason } = report;
     const line = `${report.customerId}: ${status}${reason ? ` (${reason})` : ''}, posted ${report.entries.posted}`;
     if (status === 'failed' || status === 'blocked') this.logger?.warn?.(line);
     else this.logger?.log?.(line);
-    return report;
   }
+}
+
+/** The run's lock, so the run's last write can release it (`released` once it has). */
+interface HeldLock {
+  readonly name: string;
+  readonly owner: string;
+  released: boolean;
 }
 
 type ReportWithClearing = ReconciliationReport & { clearing?: AssertionResult };

@@ -85,6 +85,13 @@ export interface AddToOutboxResult {
   added: number;
   existing: string[];
   conflicts: string[];
+  /**
+   * Set when the batch asked to finish a run ({@link StateBatch.finishRun}) and it was finished with the batch. A
+   * store written before that field left it out: the caller then finishes the run itself.
+   */
+  runFinished?: true;
+  /** Set when the batch asked to release a lock ({@link StateBatch.unlock}): whether the owner held it and let go. */
+  unlocked?: boolean;
 }
 
 /** One adapter result to record. @publicApi */
@@ -191,6 +198,13 @@ export interface StateBatch {
   watermarks?: readonly { stream: string; date: IsoDate }[];
   /** Replaces the customer's matches (see {@link StateStore.putMatches}). */
   matches?: { runId: string; records: readonly MatchRecord[] };
+  /**
+   * Finishes one of this customer's runs with the batch, as {@link StateStore.finishRun} would (the same errors;
+   * a run of another customer counts as unknown), so a run's last writes and its log entry are one commit.
+   */
+  finishRun?: { runId: string } & RunFinish;
+  /** Releases a lock with the batch, as {@link StateStore.unlock} would (not an error when not held). */
+  unlock?: { name: string; owner: string };
 }
 
 /**

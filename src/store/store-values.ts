@@ -3,6 +3,7 @@ import type { JournalLine } from '../journal/journal-adapter.interface.js';
 import type {
   AddToOutboxResult,
   CustomerBlock,
+  RunFinish,
   RunStart,
   LatestVersion,
   ListOutboxOptions,
@@ -169,6 +170,11 @@ export function validateBatch(batch: StateBatch): void {
     if (typeof w.date !== 'string' || !isIsoDate(w.date))
       throw invalid(`watermark ${w.stream}: not a YYYY-MM-DD date`);
   }
+  if (batch.finishRun) validateRunFinish(batch.finishRun.runId, batch.finishRun);
+  if (batch.unlock) {
+    requireText(batch.unlock.name, 'unlock name');
+    requireText(batch.unlock.owner, 'unlock owner');
+  }
   if (batch.matches) {
     requireText(batch.matches.runId, 'matches runId');
     const records = batch.matches.records;
@@ -199,6 +205,27 @@ function explainMatch(m: MatchRecord, i: number): void {
 export function validateBlock(block: CustomerBlock): void {
   requireText(block.reason, 'block reason');
   requireText(block.at, 'block at');
+}
+
+const FINISHED_STATUSES: ReadonlySet<string> = new Set(['ok', 'blocked', 'failed', 'skipped']);
+
+/** @internal */
+export function validateRunFinish(runId: string, finish: RunFinish): void {
+  requireText(runId, 'runId');
+  requireText(finish.finishedAt, 'finishedAt');
+  if (!FINISHED_STATUSES.has(finish.status))
+    throw invalid('run status must be ok, blocked, failed or skipped');
+}
+
+/**
+ * Why a run could not be finished: it is not in the log (or, asked for by a customer's batch, is another
+ * customer's), or it was finished before.
+ * @internal
+ */
+export function runNotFinishable(runId: string, exists: boolean): StateStoreError {
+  return exists
+    ? new StateStoreError(`Run ${runId} is already finished`, 'KOB_STORE_RUN_FINISHED')
+    : new StateStoreError(`Run ${runId} is not in the run log`, 'KOB_STORE_UNKNOWN_RUN');
 }
 
 /** @internal */

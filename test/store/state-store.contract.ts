@@ -623,6 +623,71 @@ export function describeStateStoreContract(name: string, target: StateStoreTarge
         expect(await store.getWatermark(A, 'krav')).toBeUndefined();
       });
 
+      const T0 = 1_740_000_000_000;
+      const startedRun = (runId: string, customerId: string) =>
+        store.startRun({ runId, customerId, startedAt: '2025-03-01T08:00:00.000Z', dryRun: false });
+
+      it('finishes a run and releases its lock with the batch', async () => {
+        await startedRun('r1', A);
+        expect(await store.tryLock('run:a', 'w1', 60_000, T0)).toBe(true);
+        const result = await store.applyBatch(A, {
+          watermarks: [{ stream: 'krav', date: '2025-03-01' }],
+          finishRun: {
+            runId: 'r1',
+            status: 'ok',
+            finishedAt: '2025-03-01T08:00:09.000Z',
+            summary: { posted: 3 },
+          },
+          unlock: { name: 'run:a', owner: 'w1' },
+        });
+        expect(result).toEqual({ added: 0, existing: [], conflicts: [], runFinished: true, unlocked: true });
+        expect(await store.getWatermark(A, 'krav')).toBe('2025-03-01');
+        expect((await store.listRuns(A))[0]).toMatchObject({
+          status: 'ok',
+          finishedAt: '2025-03-01T08:00:09.000Z',
+          summary: { posted: 3 },
+        });
+        expect(await store.tryLock('run:a', 'w2', 60_000, T0 + 1)).toBe(true);
+        // A lock the owner no longer holds is not an error: the batch is written, and says so.
+        const late = await store.applyBatch(A, {
+          watermarks: [{ stream: 'krav', date: '2025-03-02' }],
+          unlock: { name: 'run:a', owner: 'w1' },
+        });
+        expect(late).toEqual({ added: 0, existing: [], conflicts: [], unlocked: false });
+        expect(await store.getWatermark(A, 'krav')).toBe('2025-03-02');
+        expect(await store.tryLock('run:a', 'w1', 60_000, T0 + 2)).toBe(false);
+      });
+
+      it('writes nothing, and keeps the lock, when the run cannot be finished', async () => {
+        const finish = { status: 'ok' as const, finishedAt: '2025-03-01T08:00:09.000Z', summary: {} };
+        await startedRun('ra', A);
+        await startedRun('rb', B);
+        await store.finishRun('ra', { ...finish, status: 'failed' });
+        await store.tryLock('run:a', 'w1', 60_000, T0);
+        const attempt = (runId: string) =>
+          store.applyBatch(A, {
+            outbox: [outboxItem('k1')],
+            watermarks: [{ stream: 'krav', date: '2025-03-01' }],
+            finishRun: { runId, ...finish },
+            unlock: { name: 'run:a', owner: 'w1' },
+          });
+        // Another customer's run counts as unknown, as a run not in the log does.
+        await expect(attempt('rb')).rejects.toMatchObject({ code: 'KOB_STORE_UNKNOWN_RUN' });
+        await expect(attempt('r404')).rejects.toMatchObject({ code: 'KOB_STORE_UNKNOWN_RUN' });
+        await expect(attempt('ra')).rejects.toMatchObject({ code: 'KOB_STORE_RUN_FINISHED' });
+        expect(await store.listOutbox(A)).toEqual([]);
+        expect(await store.getWatermark(A, 'krav')).toBeUndefined();
+        expect(await store.tryLock('run:a', 'w2', 60_000, T0 + 1)).toBe(false);
+        expect((await store.listRuns(B))[0]).toMatchObject({ runId: 'rb', status: 'running' });
+        expect((await store.listRuns(A))[0]).toMatchObject({ runId: 'ra', status: 'failed' });
+        await expect(
+          store.applyBatch(A, { finishRun: { runId: 'ra', ...finish, status: 'running' as never } }),
+        ).rejects.toMatchObject({ code: 'KOB_STORE_INVALID_INPUT' });
+        await expect(store.applyBatch(A, { unlock: { name: '', owner: 'w1' } })).rejects.toMatchObject({
+          code: 'KOB_STORE_INVALID_INPUT',
+        });
+      });
+
       it('reports keys already in the outbox like addToOutbox', async () => {
         await store.addToOutbox(A, [outboxItem('k1')]);
         const result = await store.applyBatch(A, {

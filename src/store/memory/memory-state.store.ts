@@ -32,6 +32,7 @@ import {
   pickKeys,
   lockExpiry,
   requireText,
+  runNotFinishable,
   statusFilter,
   truncateError,
   validateBatch,
@@ -342,20 +343,25 @@ export class MemoryStateStore implements StateStore {
   }
 
   async finishRun(runId: string, finish: RunFinish): Promise<void> {
-    const json = this.open().runs.get(runId);
-    if (json === undefined)
-      throw new StateStoreError(`Run ${runId} is not in the run log`, 'KOB_STORE_UNKNOWN_RUN');
-    const record = JSON.parse(json) as RunRecord;
-    if (record.status !== 'running') {
-      throw new StateStoreError(`Run ${runId} is already finished`, 'KOB_STORE_RUN_FINISHED');
+    this.open();
+    this.runs.set(runId, this.finishedRunJson(runId, finish));
+  }
+
+  /** The run's record once finished, as JSON; throws if `runId` is not a running run (of `customerId`, if given). */
+  private finishedRunJson(runId: string, finish: RunFinish, customerId?: string): string {
+    const json = this.runs.get(runId);
+    const record = json === undefined ? undefined : (JSON.parse(json) as RunRecord);
+    if (record === undefined || (customerId !== undefined && record.customerId !== customerId)) {
+      throw runNotFinishable(runId, false);
     }
+    if (record.status !== 'running') throw runNotFinishable(runId, true);
     const finished: RunRecord = {
       ...record,
       status: finish.status,
       finishedAt: finish.finishedAt,
       summary: finish.summary,
     };
-    this.runs.set(runId, JSON.stringify(finished));
+    return JSON.stringify(finished);
   }
 
   async listRuns(customerId: string, limit = 50): Promise<RunRecord[]> {
@@ -388,7 +394,11 @@ export class MemoryStateStore implements StateStore {
   }
 
   async unlock(name: string, owner: string): Promise<boolean> {
-    if (this.open().locks.get(name)?.owner !== owner) return false;
+    return this.open().release(name, owner);
+  }
+
+  private release(name: string, owner: string): boolean {
+    if (this.locks.get(name)?.owner !== owner) return false;
     this.locks.delete(name);
     return true;
   }
@@ -408,7 +418,9 @@ export class MemoryStateStore implements StateStore {
     validateBatch(batch);
     const data = this.customer(customerId);
     const matches = batch.matches && storedMatches(batch.matches.runId, batch.matches.records);
-    const result = this.insertOutbox(data, batch.outbox ?? []);
+    const { finishRun } = batch;
+    const finishedRun = finishRun && this.finishedRunJson(finishRun.runId, finishRun, customerId);
+    const result: AddToOutboxResult = this.insertOutbox(data, batch.outbox ?? []);
     for (const { stream, date } of batch.watermarks ?? []) data.watermarks.set(stream, date);
     for (const { kind, ids } of batch.deleteFactHashes ?? []) {
       const facts = data.facts.get(kind);
@@ -420,6 +432,11 @@ export class MemoryStateStore implements StateStore {
       for (const [id, hash] of hashes) facts.set(id, hash);
     }
     if (matches) data.matches = matches;
+    if (finishRun && finishedRun !== undefined) {
+      this.runs.set(finishRun.runId, finishedRun);
+      result.runFinished = true;
+    }
+    if (batch.unlock) result.unlocked = this.release(batch.unlock.name, batch.unlock.owner);
     return result;
   }
 

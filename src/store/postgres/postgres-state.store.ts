@@ -52,6 +52,7 @@ import {
   limitOf,
   lockExpiry,
   requireText,
+  runNotFinishable,
   statusFilter,
   toSafeInteger,
   truncateError,
@@ -671,18 +672,29 @@ export class PostgresStateStore implements StateStore {
   }
 
   async finishRun(runId: string, finish: RunFinish): Promise<void> {
-    const db = this.db();
+    await this.finishRunOn(this.db(), runId, finish);
+  }
+
+  /** Finishes a running run (of `customerId`, when given), or throws why it cannot. */
+  private async finishRunOn(
+    db: PgQueryable,
+    runId: string,
+    finish: RunFinish,
+    customerId?: string,
+  ): Promise<void> {
+    const mine = customerId === undefined ? '' : ' AND customer_id = $5';
+    const args = [finish.status, finish.finishedAt, JSON.stringify(finish.summary ?? {}), runId];
     const res = await db.query(
       `UPDATE ${this.t}.runs SET status = $1, finished_at = $2, summary = $3::json ` +
-        "WHERE run_id = $4 AND status = 'running' RETURNING run_id",
-      [finish.status, finish.finishedAt, JSON.stringify(finish.summary ?? {}), runId],
+        `WHERE run_id = $4${mine} AND status = 'running' RETURNING run_id`,
+      customerId === undefined ? args : [...args, customerId],
     );
     if (res.rows.length > 0) return;
-    const exists = await db.query(`SELECT 1 FROM ${this.t}.runs WHERE run_id = $1`, [runId]);
-    if (exists.rows.length === 0) {
-      throw new StateStoreError(`Run ${runId} is not in the run log`, 'KOB_STORE_UNKNOWN_RUN');
-    }
-    throw new StateStoreError(`Run ${runId} is already finished`, 'KOB_STORE_RUN_FINISHED');
+    const exists = await db.query(
+      `SELECT 1 FROM ${this.t}.runs WHERE run_id = $1${customerId === undefined ? '' : ' AND customer_id = $2'}`,
+      customerId === undefined ? [runId] : [runId, customerId],
+    );
+    throw runNotFinishable(runId, exists.rows.length > 0);
   }
 
   async listRuns(customerId: string, limit = 50): Promise<RunRecord[]> {
@@ -718,10 +730,14 @@ export class PostgresStateStore implements StateStore {
   }
 
   async unlock(name: string, owner: string): Promise<boolean> {
-    const res = await this.db().query(
-      `DELETE FROM ${this.t}.locks WHERE name = $1 AND owner = $2 RETURNING name`,
-      [name, owner],
-    );
+    return this.releaseOn(this.db(), name, owner);
+  }
+
+  private async releaseOn(db: PgQueryable, name: string, owner: string): Promise<boolean> {
+    const res = await db.query(`DELETE FROM ${this.t}.locks WHERE name = $1 AND owner = $2 RETURNING name`, [
+      name,
+      owner,
+    ]);
     return res.rows.length > 0;
   }
 
@@ -733,6 +749,8 @@ export class PostgresStateStore implements StateStore {
     this.db();
     const createdAt = this.nowIso();
     const result = await withTransaction(this.pool, async (client) => {
+      const { finishRun, unlock } = batch;
+      if (finishRun) await this.finishRunOn(client, finishRun.runId, finishRun, customerId);
       const watermarks = lastOccurrences(batch.watermarks ?? [], (w) => w.stream);
       if (watermarks.length > 0) {
         await client.query(
@@ -762,7 +780,10 @@ export class PostgresStateStore implements StateStore {
       }
       if (batch.matches)
         await this.replaceMatches(client, customerId, batch.matches.runId, batch.matches.records);
-      return this.insertOutbox(client, customerId, batch.outbox ?? [], createdAt);
+      const inserted = await this.insertOutbox(client, customerId, batch.outbox ?? [], createdAt);
+      if (finishRun) inserted.runFinished = true;
+      if (unlock) inserted.unlocked = await this.releaseOn(client, unlock.name, unlock.owner);
+      return inserted;
     });
     // Counted once committed. Parents: at most those the batch named (a repeat is not written again).
     let facts = 0;

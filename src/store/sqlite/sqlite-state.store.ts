@@ -53,6 +53,7 @@ import {
   limitOf,
   lockExpiry,
   requireText,
+  runNotFinishable,
   statusFilter,
   toSafeInteger,
   truncateError,
@@ -430,11 +431,7 @@ export class SqliteStateStore implements StateStore {
     const s = this.s();
     const summary = JSON.stringify(finish.summary ?? {});
     const { changes } = s.runFinish.run(finish.status, finish.finishedAt, summary, runId);
-    if (changes > 0) return;
-    if (s.runExists.get(runId) === undefined) {
-      throw new StateStoreError(`Run ${runId} is not in the run log`, 'KOB_STORE_UNKNOWN_RUN');
-    }
-    throw new StateStoreError(`Run ${runId} is already finished`, 'KOB_STORE_RUN_FINISHED');
+    if (changes === 0) throw runNotFinishable(runId, s.runExists.get(runId) !== undefined);
   }
 
   async listRuns(customerId: string, limit = 50): Promise<RunRecord[]> {
@@ -467,6 +464,14 @@ export class SqliteStateStore implements StateStore {
     const createdAt = this.nowIso();
     return this.db
       .transaction((): AddToOutboxResult => {
+        const { finishRun, unlock } = batch;
+        if (finishRun) {
+          const { runId, status, finishedAt, summary } = finishRun;
+          const json = JSON.stringify(summary ?? {});
+          if (s.runFinishOf.run(status, finishedAt, json, runId, customerId).changes === 0) {
+            throw runNotFinishable(runId, s.runExistsOf.get(runId, customerId) !== undefined);
+          }
+        }
         for (const { stream, date } of batch.watermarks ?? []) s.watermarkPut.run(customerId, stream, date);
         for (const { kind, ids } of batch.deleteFactHashes ?? []) {
           for (const id of ids) s.factDelete.run(customerId, kind, id);
@@ -513,11 +518,14 @@ export class SqliteStateStore implements StateStore {
             for (const parent of new Set(e.parents)) s.parentInsert.run(customerId, parent, e.baseKey);
           }
         }
-        return classifyNotInserted(
+        const result = classifyNotInserted(
           added,
           skipped,
           (key) => s.outboxHash.get(customerId, key) as string | undefined,
         );
+        if (finishRun) result.runFinished = true;
+        if (unlock) result.unlocked = s.lockDelete.run(unlock.name, unlock.owner).changes > 0;
+        return result;
       })
       .immediate();
   }
@@ -584,6 +592,8 @@ class SqliteStatements {
   readonly runStart: Statement;
   readonly runFinish: Statement;
   readonly runExists: Statement;
+  readonly runFinishOf: Statement;
+  readonly runExistsOf: Statement;
   readonly runsList: Statement;
   readonly lockTry: Statement;
   readonly lockRenew: Statement;
@@ -689,6 +699,11 @@ class SqliteStatements {
       "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ? AND status = 'running'",
     );
     this.runExists = db.prepare('SELECT 1 FROM runs WHERE run_id = ?').pluck();
+    this.runFinishOf = db.prepare(
+      'UPDATE runs SET status = ?, finished_at = ?, summary = ? ' +
+        "WHERE run_id = ? AND customer_id = ? AND status = 'running'",
+    );
+    this.runExistsOf = db.prepare('SELECT 1 FROM runs WHERE run_id = ? AND customer_id = ?').pluck();
     this.runsList = db.prepare(
       `SELECT ${RUN_COLUMNS} FROM runs WHERE customer_id = ? ORDER BY started_at DESC, seq DESC LIMIT ?`,
     );
