@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { AccessCheck } from '../auth/access/access-state.model.js';
 import { mergeAccounts } from '../config/account-mapping.js';
+import { CustomerIndex } from '../config/customer-index.js';
 import type { AccountMapping, CustomerConfig, CustomerSource } from '../config/module-options.interface.js';
 import { addDays, assertIsoDate, compareIsoDate, maxDate, todayInTimeZone } from '../domain/dates.js';
 import type { IsoDate } from '../domain/common.model.js';
@@ -127,6 +128,8 @@ export class ReconciliationService {
   private readonly logger?: LoggerService;
   private readonly outboxChunkSize: number;
   private readonly journalBatchSize: number;
+  /** The customers array by id, made on first use (see {@link CustomerIndex}). */
+  private customerIndex?: CustomerIndex;
 
   constructor(private readonly options: ReconciliationServiceOptions) {
     const overlap = options.overlapDays ?? 60;
@@ -443,7 +446,7 @@ export class ReconciliationService {
   private async customer(customerId: string): Promise<CustomerConfig> {
     const { customers } = this.options;
     const found = Array.isArray(customers)
-      ? (customers as readonly CustomerConfig[]).find((c) => c.id === customerId)
+      ? (this.customerIndex ??= new CustomerIndex(customers as readonly CustomerConfig[])).get(customerId)
       : await (customers as CustomerSource).get(customerId);
     if (!found) throw new UnknownCustomerError(customerId);
     return found;
