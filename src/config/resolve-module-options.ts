@@ -13,6 +13,7 @@ import type {
   ResolvedReconciliationOptions,
   ResolvedScheduleOptions,
 } from './resolved-options.interface.js';
+import { RECONCILIATION_DEFAULTS } from '../reconciliation/reconciliation-defaults.js';
 import { accountMappingIssues, loadDefaultAccounts, mergeAccounts } from './account-mapping.js';
 import { validateCustomerList } from './customer-config.validator.js';
 import { resolveEnvironment } from './environment-presets.js';
@@ -52,7 +53,7 @@ export const KOB_DEFAULTS = Object.freeze({
     maxConcurrentGlobal: 50,
   }),
   store: Object.freeze({ kind: 'sqlite', path: '.kob/state.sqlite' } as const),
-  reconciliation: Object.freeze({ overlapDays: 60, lockTtlMs: 15 * 60_000, outboxChunkSize: 10_000 }),
+  reconciliation: RECONCILIATION_DEFAULTS,
   schedule: Object.freeze({
     enabled: false,
     cron: '0 6 * * *',

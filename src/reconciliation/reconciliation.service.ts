@@ -41,6 +41,7 @@ import {
   type AssertionResult,
   type MirrorInput,
 } from './reconciliation-assertions.js';
+import { RECONCILIATION_DEFAULTS } from './reconciliation-defaults.js';
 import type { ReconciliationReport } from './reconciliation-report.js';
 
 /** Decides whether a customer's access is valid now; `AccessStatusService` is one. @publicApi */
@@ -100,8 +101,6 @@ export class UnknownCustomerError extends KobError {
 }
 
 const WATERMARK = 'facts';
-/** Outbox entries per write, by default (see `outboxChunkSize`). */
-const OUTBOX_CHUNK = 10_000;
 const NO_PARENTS: SnapshotParents = { instalments: new Set(), payments: new Set() };
 // The fact store keeps, per claim id, the claim's type, group, principal and instalments (as JSON), not a hash.
 const CLAIM_DIRECTORY = 'claim-directory';
@@ -126,17 +125,21 @@ const INDEX_BUILT = 'instalments';
 export class ReconciliationService {
   private readonly clock: Clock;
   private readonly logger?: LoggerService;
+  private readonly overlapDays: number;
+  private readonly lockTtlMs: number;
   private readonly outboxChunkSize: number;
   private readonly journalBatchSize: number;
   /** The customers array by id, made on first use (see {@link CustomerIndex}). */
   private customerIndex?: CustomerIndex;
 
   constructor(private readonly options: ReconciliationServiceOptions) {
-    const overlap = options.overlapDays ?? 60;
+    const overlap = options.overlapDays ?? RECONCILIATION_DEFAULTS.overlapDays;
     if (!Number.isSafeInteger(overlap) || overlap < 0 || overlap > 3660) {
       throw new RangeError('overlapDays must be a whole number of days from 0 to 3660');
     }
-    const chunk = options.outboxChunkSize ?? OUTBOX_CHUNK;
+    this.overlapDays = overlap;
+    this.lockTtlMs = options.lockTtlMs ?? RECONCILIATION_DEFAULTS.lockTtlMs;
+    const chunk = options.outboxChunkSize ?? RECONCILIATION_DEFAULTS.outboxChunkSize;
     if (!Number.isSafeInteger(chunk) || chunk < 1) {
       throw new RangeError('outboxChunkSize must be a whole number of entries, at least 1');
     }
@@ -166,8 +169,7 @@ export class ReconciliationService {
 
     const owner = `${runId}`;
     const lockName = `run:${customerId}`;
-    const locked =
-      dryRun || (await store.tryLock(lockName, owner, this.options.lockTtlMs ?? 15 * 60_000, started));
+    const locked = dryRun || (await store.tryLock(lockName, owner, this.lockTtlMs, started));
     const lock: HeldLock | undefined =
       locked && !dryRun ? { name: lockName, owner, released: false } : undefined;
     try {
@@ -204,9 +206,7 @@ export class ReconciliationService {
 
     // Fetch since the watermark minus an overlap, never before the booking start.
     const watermark = await store.getWatermark(customer.id, WATERMARK);
-    const overlapFrom = watermark
-      ? addDays(watermark, -(this.options.overlapDays ?? 60))
-      : customer.bookingStartDate;
+    const overlapFrom = watermark ? addDays(watermark, -this.overlapDays) : customer.bookingStartDate;
     let from = maxDate(customer.bookingStartDate, backfillFrom ?? overlapFrom);
     if (compareIsoDate(from, asOf) > 0) from = asOf;
     const window = { from, to: asOf };
@@ -329,8 +329,12 @@ export class ReconciliationService {
           batch.map((e) => e.idempotencyKey),
           describe(error),
         );
-        Object.assign(report.entries, { posted: postedCount, duplicate: duplicates, postedKeys });
-        report.entries.failed = batch.length;
+        Object.assign(report.entries, {
+          posted: postedCount,
+          duplicate: duplicates,
+          failed: batch.length,
+          postedKeys,
+        });
         const unsent = entries.length - start - batch.length;
         return this.finish(
           report,

@@ -209,8 +209,7 @@ export function validateBlock(block: CustomerBlock): void {
 
 const FINISHED_STATUSES: ReadonlySet<string> = new Set(['ok', 'blocked', 'failed', 'skipped']);
 
-/** @internal */
-export function validateRunFinish(runId: string, finish: RunFinish): void {
+function validateRunFinish(runId: string, finish: RunFinish): void {
   requireText(runId, 'runId');
   requireText(finish.finishedAt, 'finishedAt');
   if (!FINISHED_STATUSES.has(finish.status))

@@ -682,18 +682,19 @@ export class PostgresStateStore implements StateStore {
     finish: RunFinish,
     customerId?: string,
   ): Promise<void> {
-    const mine = customerId === undefined ? '' : ' AND customer_id = $5';
-    const args = [finish.status, finish.finishedAt, JSON.stringify(finish.summary ?? {}), runId];
+    // The customer's condition, when there is one, takes the parameter after the others.
+    const ofCustomer = customerId === undefined ? [] : [customerId];
+    const andCustomer = (n: number) => (customerId === undefined ? '' : ` AND customer_id = $${n}`);
     const res = await db.query(
       `UPDATE ${this.t}.runs SET status = $1, finished_at = $2, summary = $3::json ` +
-        `WHERE run_id = $4${mine} AND status = 'running' RETURNING run_id`,
-      customerId === undefined ? args : [...args, customerId],
+        `WHERE run_id = $4${andCustomer(5)} AND status = 'running' RETURNING run_id`,
+      [finish.status, finish.finishedAt, JSON.stringify(finish.summary ?? {}), runId, ...ofCustomer],
     );
     if (res.rows.length > 0) return;
-    const exists = await db.query(
-      `SELECT 1 FROM ${this.t}.runs WHERE run_id = $1${customerId === undefined ? '' : ' AND customer_id = $2'}`,
-      customerId === undefined ? [runId] : [runId, customerId],
-    );
+    const exists = await db.query(`SELECT 1 FROM ${this.t}.runs WHERE run_id = $1${andCustomer(2)}`, [
+      runId,
+      ...ofCustomer,
+    ]);
     throw runNotFinishable(runId, exists.rows.length > 0);
   }
 
