@@ -318,6 +318,40 @@ describe('KravOgBetalingerClient', () => {
     expect(durations).toEqual([250, 0]);
   });
 
+  it('sends a queued call’s request before it reads the body of the call that freed the slot', async () => {
+    const { pool, tokens, client } = setup({ maxConcurrentGlobal: 1 });
+    for (const party of ['212201782', '314055403'])
+      pool
+        .intercept({ path: path(`/v1/regnskapssystem/${party}/aapnekrav`) })
+        .reply(200, fixture('aapnekrav.json'));
+    const events: string[] = [];
+    const getToken = tokens.getToken.bind(tokens);
+    tokens.getToken = (subject) => {
+      events.push(`request ${subject.kind === 'systemuser' ? subject.organisasjonsnummer : '?'}`);
+      return getToken(subject);
+    };
+    const body = fixture('aapnekrav.json');
+    const parse = JSON.parse;
+    JSON.parse = ((text: string, reviver?: Parameters<typeof parse>[1]) => {
+      if (text === body) events.push('read');
+      return parse(text, reviver);
+    }) as typeof JSON.parse;
+    try {
+      const other = { ...consentCustomer, access: { type: 'systembruker' as const } };
+      const [a, b] = await Promise.all([
+        client.openClaims(systemUserCustomer),
+        client.openClaims({ ...other, rettighetspakke: 'regnskapssystem' }),
+      ]);
+      expect(a.claims.length).toBeGreaterThan(0);
+      expect(b.claims.length).toBe(a.claims.length);
+    } finally {
+      JSON.parse = parse;
+    }
+    // The second call waited for the one slot; it went out as soon as the first body was in, and the first
+    // body was read after that, not before.
+    expect(events).toEqual(['request 212201782', 'request 314055403', 'read', 'read']);
+  });
+
   it('refuses a per-party cap above Skatteetaten’s limit of 5', () => {
     expect(
       () =>

@@ -339,10 +339,16 @@ export class KravOgBetalingerClient {
       this.attempted(endpoint, undefined, at);
       return { kind: 'network', cause };
     }
+    // Whether calls are queued for the slot given back now (read before the hand-off empties the queue).
+    const queued = this.global.waiting > 0;
     at.release();
     const status = response.statusCode;
     this.attempted(endpoint, status, at);
     if (status === 200) {
+      // Reading a body is CPU work (JSON.parse, validation, mapping). With calls queued, the call that took the
+      // slot sends its request first, and so do those whose responses arrived in the same I/O phase: the body
+      // is read in the check phase after them, so no request waits behind another call's parsing.
+      if (queued) await afterIo();
       return { kind: 'value', value: this.read(customer, endpoint, text, at, reader) };
     }
     const apiError = readApiError(text);
@@ -419,6 +425,11 @@ type Exchange<T> =
       token: AccessToken;
     }
   | { kind: 'network'; cause: unknown };
+
+/** Resolves in the event loop's check phase, after the I/O callbacks (and their promise jobs) of this turn. */
+function afterIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** The token subject a customer's access calls for. @publicApi */
 export function subjectFor(customer: KobApiCustomer): TokenSubject {
