@@ -37,7 +37,11 @@ export type EntryFlag = 'payout-remainder-to-clearing' | 'date-derived';
  */
 export interface DesiredEntry extends JournalEntry {
   fact: EntryFact;
-  /** Hash of the canonical date, description and lines (`entryContentHash`). */
+  /**
+   * Hash of the canonical date, description and lines (`entryContentHash`). On the entries `entriesForSnapshot`
+   * makes it is a getter that hashes when first read (planning reads it only for entries it posts), so it is not
+   * an own enumerable property: spreading such an entry or writing it as JSON leaves it out.
+   */
   contentHash: string;
   /** The date that decides the scope: payment date for payments and placements, else the entry's date. */
   factDate: IsoDate;
@@ -219,19 +223,44 @@ function emit(ctx: Context, draft: Draft): void {
   Object.freeze(draft.lines);
   Object.freeze(draft.source.ids);
   Object.freeze(draft.source);
-  const entry: DesiredEntry = {
-    idempotencyKey: draft.key,
-    date: draft.date,
-    description: draft.description,
-    lines: draft.lines,
-    source: draft.source,
-    fact: draft.fact,
-    contentHash: entryContentHash(draft),
-    factDate: draft.factDate,
-    inScope: draft.factDate >= ctx.customer.bookingStartDate,
-    flags: draft.flags ?? NONE,
-  };
-  ctx.entries.push(assertBalanced(entry));
+  ctx.entries.push(
+    assertBalanced(new PlannedDesiredEntry(draft, draft.factDate >= ctx.customer.bookingStartDate)),
+  );
+}
+
+/**
+ * A {@link DesiredEntry} whose `contentHash` is computed when first read, then kept. Planning reads it only for
+ * an entry it posts: on a rerun most desired entries are unchanged (compared field by field with the stored
+ * version), and hashing each of them (sha-256 of its canonical text, about 2.5 µs) was a tenth of the rerun.
+ * Its lines and source are frozen (see {@link emit}); the rest is set once here.
+ */
+class PlannedDesiredEntry implements DesiredEntry {
+  idempotencyKey: string;
+  date: IsoDate;
+  description: string;
+  lines: JournalLine[];
+  source: JournalEntry['source'];
+  fact: EntryFact;
+  factDate: IsoDate;
+  inScope: boolean;
+  flags: readonly EntryFlag[];
+  #contentHash: string | undefined;
+
+  constructor(draft: Draft, inScope: boolean) {
+    this.idempotencyKey = draft.key;
+    this.date = draft.date;
+    this.description = draft.description;
+    this.lines = draft.lines;
+    this.source = draft.source;
+    this.fact = draft.fact;
+    this.factDate = draft.factDate;
+    this.inScope = inScope;
+    this.flags = draft.flags ?? NONE;
+  }
+
+  get contentHash(): string {
+    return (this.#contentHash ??= entryContentHash(this));
+  }
 }
 
 /** Records facts that exist but cannot be booked now, with the reason. */

@@ -7,6 +7,7 @@ import type { RecognitionMode } from '../../config/module-options.interface.js';
 import { allocationsFromSnapshot } from '../matching/allocations.js';
 import { ClaimAccounts, claimDirectory, type ClaimRef } from './claim-accounts.js';
 import { applyPlan, planPostings, type LatestVersion } from './entry-diff.js';
+import { entryContentHash } from './content-hash.js';
 import { entryTouches } from './entry-touches.js';
 import {
   entriesForSnapshot,
@@ -136,6 +137,8 @@ describe('posting rules over sandbox ledgers (properties)', () => {
         expect(again.entries.map((e) => [e.idempotencyKey, e.contentHash])).toEqual(
           entries.map((e) => [e.idempotencyKey, e.contentHash]),
         );
+        // The hash (computed when first read) is that of what the entry says.
+        for (const e of entries) expect(e.contentHash).toBe(entryContentHash(e));
       }),
       { numRuns: 12 },
     );
