@@ -207,12 +207,17 @@ function timeTable(outcomes: readonly Outcome[]): string {
   );
 }
 
+/** The run's GC pauses, all phases together. */
+function gcPauseTotal(r: RunResult): number {
+  return Object.values(r.gcByPhase).reduce((a, b) => a + b, 0);
+}
+
 function gcTable(outcomes: readonly Outcome[]): string {
   const firsts = outcomes.map(firstOf);
   const rows = phaseRows(
     firsts,
     (r) => r.gcByPhase,
-    (r) => Object.values(r.gcByPhase).reduce((a, b) => a + b, 0),
+    gcPauseTotal,
     'GC pauses in the run (gc performance entries)',
     true,
     outcomes.map(missing),
@@ -222,7 +227,7 @@ function gcTable(outcomes: readonly Outcome[]): string {
     ...outcomes.map((o) => {
       const r = firstOf(o);
       if (!r) return missing(o);
-      const gc = Object.values(r.gcByPhase).reduce((a, b) => a + b, 0);
+      const gc = gcPauseTotal(r);
       return `${((100 * gc) / r.wallMs).toFixed(0)} %`;
     }),
   ]);
@@ -367,41 +372,30 @@ function durableTable(
 
 function youngTable(outcomes: readonly Outcome[], young: readonly Outcome[]): string | undefined {
   if (young.length === 0) return undefined;
-  const pairs = young.map((y) => ({
-    y,
-    base: outcomes.find((o) => o.task.claims === y.task.claims),
-  }));
-  const cell = (o: Outcome | undefined, f: (r: RunResult) => string) => {
-    const r = o && firstOf(o);
-    return r ? f(r) : o ? missing(o) : '-';
-  };
-  const gcOf = (r: RunResult) => Object.values(r.gcByPhase).reduce((a, b) => a + b, 0);
+  const pairs = young.map((y) => ({ y, base: outcomes.find((o) => o.task.claims === y.task.claims) }));
   const rows: string[][] = [];
   for (const { y, base } of pairs) {
-    rows.push([
-      `${label(y)}: first run, median wall (default / ${YOUNG_SEMI_SPACE_MB} MB)`,
-      cell(base, (r) => ms(r.wallMs)),
-      cell(y, (r) => ms(r.wallMs)),
-      ratio(firstOf(y)?.wallMs, base && firstOf(base)?.wallMs),
-    ]);
-    rows.push([
-      `${label(y)}: GC pauses`,
-      cell(base, (r) => ms(gcOf(r))),
-      cell(y, (r) => ms(gcOf(r))),
-      ratio(firstOf(y) && gcOf(firstOf(y)!), base && firstOf(base) && gcOf(firstOf(base)!)),
-    ]);
-    rows.push([
-      `${label(y)}: young collections`,
-      cell(base, (r) => count(r.memory.gcCount.scavenge)),
-      cell(y, (r) => count(r.memory.gcCount.scavenge)),
-      '',
-    ]);
-    rows.push([
-      `${label(y)}: peak RSS`,
-      cell(base, (r) => mb(r.memory.peakRss)),
-      cell(y, (r) => mb(r.memory.peakRss)),
-      ratio(firstOf(y)?.memory.peakRss, base && firstOf(base)?.memory.peakRss),
-    ]);
+    /** A row of both runs' values of `f` (default, then the flag), with their ratio when `withRatio`. */
+    const row = (
+      name: string,
+      f: (r: RunResult) => number,
+      format: (v: number) => string,
+      withRatio = true,
+    ) => {
+      const value = (o: Outcome | undefined) => {
+        const r = o && firstOf(o);
+        return r && f(r);
+      };
+      const cell = (o: Outcome | undefined) => {
+        const v = value(o);
+        return v !== undefined ? format(v) : o ? missing(o) : '-';
+      };
+      rows.push([`${label(y)}: ${name}`, cell(base), cell(y), withRatio ? ratio(value(y), value(base)) : '']);
+    };
+    row(`first run, median wall (default / ${YOUNG_SEMI_SPACE_MB} MB)`, (r) => r.wallMs, ms);
+    row('GC pauses', gcPauseTotal, ms);
+    row('young collections', (r) => r.memory.gcCount.scavenge, count, false);
+    row('peak RSS', (r) => r.memory.peakRss, mb);
   }
   const big = pairs.find((p) => p.y.task.claims === MEMORY_TARGET_N);
   const small = pairs.find((p) => p.y.task.claims === TIME_TARGET_N);

@@ -337,10 +337,9 @@ describe('KravOgBetalingerClient', () => {
       return parse(text, reviver);
     }) as typeof JSON.parse;
     try {
-      const other = { ...consentCustomer, access: { type: 'systembruker' as const } };
       const [a, b] = await Promise.all([
         client.openClaims(systemUserCustomer),
-        client.openClaims({ ...other, rettighetspakke: 'regnskapssystem' }),
+        client.openClaims({ ...systemUserCustomer, id: 'c2', organisasjonsnummer: '314055403' }),
       ]);
       expect(a.claims.length).toBeGreaterThan(0);
       expect(b.claims.length).toBe(a.claims.length);
