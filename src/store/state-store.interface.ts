@@ -196,7 +196,7 @@ export interface StateBatch {
   /** Fact ids to forget, per kind. */
   deleteFactHashes?: readonly { kind: string; ids: readonly string[] }[];
   watermarks?: readonly { stream: string; date: IsoDate }[];
-  /** Replaces the customer's matches (see {@link StateStore.putMatches}). */
+  /** Replaces the customer's matches, or adds to those of the same run (see {@link StateStore.putMatches}). */
   matches?: { runId: string; records: readonly MatchRecord[] };
   /**
    * Finishes one of this customer's runs with the batch, as {@link StateStore.finishRun} would (the same errors;
@@ -263,7 +263,10 @@ export interface StateStore extends AccessStateStore {
    */
   postedTotals(customerId: string, subjects?: Iterable<string>): Promise<Map<string, number>>;
 
-  /** Replaces the customer's matches with those of run `runId`. */
+  /**
+   * Replaces the customer's matches with those of run `runId`; matches already stored for `runId` itself are
+   * kept and these added after them (a run that matches its facts in windows writes each window's).
+   */
   putMatches(customerId: string, runId: string, matches: readonly MatchRecord[]): Promise<void>;
   listMatches(customerId: string): Promise<StoredMatch[]>;
 

@@ -715,6 +715,16 @@ export function describeStateStoreContract(name: string, target: StateStoreTarge
         expect(await store.listMatches(A)).toEqual([]);
       });
 
+      it('adds to the matches of the same run, written in parts, and replaces them with the next run’s', async () => {
+        const parts = [[match('kid', ['p1', 'bank-1'])], [match('amount', ['p2', 'bank-2'], 'suggested')]];
+        await store.putMatches(A, 'run-1', [match('kid', ['p0', 'bank-0'])]);
+        await store.putMatches(A, 'run-2', parts[0]);
+        await store.applyBatch(A, { matches: { runId: 'run-2', records: parts[1] } });
+        expect(await store.listMatches(A)).toEqual(parts.flat().map((m) => ({ ...m, runId: 'run-2' })));
+        await store.putMatches(A, 'run-3', parts[1]);
+        expect(await store.listMatches(A)).toEqual([{ ...parts[1][0], runId: 'run-3' }]);
+      });
+
       it('rejects an unknown confidence', async () => {
         const bad = { ...match('kid', ['p1']), confidence: 'maybe' } as unknown as MatchRecord;
         await expect(store.putMatches(A, 'run-1', [bad])).rejects.toMatchObject({

@@ -431,7 +431,13 @@ export class MemoryStateStore implements StateStore {
       if (!facts) data.facts.set(kind, (facts = new Map<string, string>()));
       for (const [id, hash] of hashes) facts.set(id, hash);
     }
-    if (matches) data.matches = matches;
+    if (matches) {
+      // A run that writes its matches in parts adds to its own; another run's are replaced.
+      const own = batch.matches!.runId;
+      if (data.matches.length > 0 && data.matches[0].runId === own)
+        for (const m of matches) data.matches.push(m);
+      else data.matches = matches;
+    }
     if (finishRun && finishedRun !== undefined) {
       this.runs.set(finishRun.runId, finishedRun);
       result.runFinished = true;

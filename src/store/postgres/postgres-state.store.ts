@@ -821,7 +821,10 @@ export class PostgresStateStore implements StateStore {
     runId: string,
     records: readonly MatchRecord[],
   ): Promise<void> {
-    await client.query(`DELETE FROM ${this.t}.matches WHERE customer_id = $1`, [customerId]);
+    await client.query(`DELETE FROM ${this.t}.matches WHERE customer_id = $1 AND run_id <> $2`, [
+      customerId,
+      runId,
+    ]);
     let offset = 0;
     for (const part of chunks(records)) {
       const rows = part.map((m, i) => ({

@@ -85,6 +85,20 @@ describe('SqliteStateStore on a file', () => {
     await normal.close();
     await full.close();
   });
+
+  it('gives its connection a 64 MB page cache by default, or the size asked for', async () => {
+    const cache = (store: SqliteStateStore) =>
+      (store as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true });
+    const standard = new SqliteStateStore({ path: join(dir, 'cache-default.sqlite') });
+    const small = new SqliteStateStore({ path: join(dir, 'cache-small.sqlite'), cacheSizeMb: 8 });
+    // Negative: KiB.
+    expect([cache(standard), cache(small)]).toEqual([-65_536, -8_192]);
+    await standard.close();
+    await small.close();
+    expect(() => new SqliteStateStore({ path: join(dir, 'cache-bad.sqlite'), cacheSizeMb: 0 })).toThrow(
+      /cacheSizeMb/,
+    );
+  });
 });
 
 describe('SqliteStateStore upgrading a version 1 database', () => {

@@ -82,7 +82,16 @@ export interface SqliteStateStoreOptions {
   clock?: Clock;
   /** How long a writer waits for another process's write lock before failing. Default 5 000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * SQLite's page cache for this connection, in MB. Default 64: SQLite's own default (2 MB) holds a few thousand
+   * pages, and a large customer's outbox indexes are written in key order, not insertion order, so each write and
+   * look-up of a big run would read its index pages again.
+   */
+  cacheSizeMb?: number;
 }
+
+/** The page cache of a connection, in MB (see {@link SqliteStateStoreOptions.cacheSizeMb}). */
+const DEFAULT_CACHE_MB = 64;
 
 /** Keys per look-up statement in {@link SqliteStateStore.latestVersionsFor} (one JSON array parameter). */
 const LOOKUP_CHUNK = 500;
@@ -153,6 +162,8 @@ export class SqliteStateStore implements StateStore {
 
   constructor(options: SqliteStateStoreOptions) {
     requireText(options.path, 'sqlite path');
+    const cacheMb = options.cacheSizeMb ?? DEFAULT_CACHE_MB;
+    if (!Number.isFinite(cacheMb) || cacheMb < 1) throw new RangeError('cacheSizeMb must be at least 1');
     const inMemory = options.path === ':memory:';
     if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
@@ -160,6 +171,8 @@ export class SqliteStateStore implements StateStore {
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
     if (!inMemory) this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // Negative: a size in KiB rather than in pages.
+    this.db.pragma(`cache_size = ${-Math.round(cacheMb * 1024)}`);
   }
 
   async migrate(): Promise<void> {
@@ -481,7 +494,7 @@ export class SqliteStateStore implements StateStore {
         }
         if (batch.matches) {
           const { runId, records } = batch.matches;
-          s.matchesDelete.run(customerId);
+          s.matchesDelete.run(customerId, runId);
           for (const m of records) {
             s.matchInsert.run(
               customerId,
@@ -679,7 +692,7 @@ class SqliteStatements {
       .prepare('SELECT amount FROM posted_totals WHERE customer_id = ? AND subject = ?')
       .pluck()
       .safeIntegers();
-    this.matchesDelete = db.prepare('DELETE FROM matches WHERE customer_id = ?');
+    this.matchesDelete = db.prepare('DELETE FROM matches WHERE customer_id = ? AND run_id <> ?');
     this.matchInsert = db.prepare(
       'INSERT INTO matches (customer_id, run_id, kind, rule, confidence, evidence, subject_ids) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?)',
