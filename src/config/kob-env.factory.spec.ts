@@ -59,6 +59,8 @@ describe('buildKobConfig', () => {
       KOB_MAX_CONCURRENT_GLOBAL: '20',
       KOB_OVERLAP_DAYS: '90',
       KOB_JOURNAL_BATCH_SIZE: '500',
+      KOB_FACT_WINDOW_DAYS: '31',
+      KOB_REPORT_ITEM_LIMIT: '1000',
     });
     expect(config).toMatchObject({
       maskinporten: { clientId: 'client-1', key: { jwk } },
@@ -66,7 +68,7 @@ describe('buildKobConfig', () => {
       store: { kind: 'memory' },
       schedule: { enabled: true, cron: '0 5 * * 1-5' },
       http: { timeoutMs: 5000, maxRetries: 0, maxConcurrentGlobal: 20 },
-      reconciliation: { overlapDays: 90, journalBatchSize: 500 },
+      reconciliation: { overlapDays: 90, journalBatchSize: 500, factWindowDays: 31, reportItemLimit: 1000 },
     });
     expect(validateModuleOptions(config)).toEqual([]);
     expect(issuesOf(() => buildKobConfig({ KOB_JOURNAL_BATCH_SIZE: 'many' })).map((i) => i.path)).toEqual([

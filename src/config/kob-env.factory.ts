@@ -43,6 +43,7 @@ type Issues = ValidationIssue[];
  * | `KOB_SCHEDULE_DRIVER`, `KOB_SCHEDULE_REDIS_URL` | `schedule.driver`: `local` (default) or `bullmq`, which needs the Redis URL (`redis://` or `rediss://`; never logged) |
  * | `KOB_HTTP_TIMEOUT_MS`, `KOB_HTTP_MAX_RETRIES`, `KOB_MAX_CONCURRENT_GLOBAL` | `http.*` |
  * | `KOB_OVERLAP_DAYS`, `KOB_JOURNAL_BATCH_SIZE` | `reconciliation.overlapDays`, `reconciliation.journalBatchSize` |
+ * | `KOB_FACT_WINDOW_DAYS`, `KOB_REPORT_ITEM_LIMIT` | `reconciliation.factWindowDays`, `reconciliation.reportItemLimit` |
  * | `KOB_ALTINN_SYSTEM_ID`, `KOB_ALTINN_REDIRECT_URL`, `KOB_ALTINN2_API_KEY` | `altinn.systemId`, `altinn.redirectUrl`, `altinn.altinn2ApiKey` |
  * | `KOB_JOURNAL` | `journalBuiltin` |
  * | `KOB_CONFIG_DIR` | folder with `environments.json`, `default-accounts.json`, `customers.json` |
@@ -267,6 +268,8 @@ function readOptionalJson(file: string, issues: Issues): unknown {
 const RECONCILIATION_NUMBERS = [
   ['KOB_OVERLAP_DAYS', 'overlapDays'],
   ['KOB_JOURNAL_BATCH_SIZE', 'journalBatchSize'],
+  ['KOB_FACT_WINDOW_DAYS', 'factWindowDays'],
+  ['KOB_REPORT_ITEM_LIMIT', 'reportItemLimit'],
 ] as const;
 
 const SCHEDULE_NUMBERS = [

@@ -219,6 +219,17 @@ export interface ReconciliationOptions {
    * marked as soon as the journal confirms it. Default: all of a run's entries in one call.
    */
   journalBatchSize?: number;
+  /**
+   * Fetch, plan and post a run's facts a window of at most this many days at a time, oldest first, so a run
+   * holds one window's facts and entries in memory rather than its whole period's: for customers with hundreds of
+   * thousands of claims. 1 to 366. Default: the run's whole period in one window.
+   */
+  factWindowDays?: number;
+  /**
+   * At most this many items in each of a report's lists (allocations, suggestions, bank matches, unmatched ids,
+   * posting issues, posted keys); `report.omitted` counts the rest. Default: no limit.
+   */
+  reportItemLimit?: number;
 }
 
 /** @publicApi */

@@ -161,6 +161,8 @@ export class ReconciliationSchema {
   @IsOptional() @IntRange(1_000, 86_400_000) lockTtlMs!: unknown;
   @IsOptional() @IntRange(1, 1_000_000) outboxChunkSize!: unknown;
   @IsOptional() @IntRange(1, 1_000_000) journalBatchSize!: unknown;
+  @IsOptional() @IntRange(1, 366) factWindowDays!: unknown;
+  @IsOptional() @IntRange(0, 100_000_000) reportItemLimit!: unknown;
 }
 
 /** `altinn`: secrets (the Altinn 2 API key) are checked for presence only and never echoed. @internal */

@@ -72,7 +72,14 @@ describe('resolveModuleOptions', () => {
   });
 
   it('keeps the reconciliation settings the host gives and names the bad ones by path', () => {
-    const given = { overlapDays: 0, lockTtlMs: 60_000, outboxChunkSize: 500, journalBatchSize: 200 };
+    const given = {
+      overlapDays: 0,
+      lockTtlMs: 60_000,
+      outboxChunkSize: 500,
+      journalBatchSize: 200,
+      factWindowDays: 31,
+      reportItemLimit: 0,
+    };
     expect(resolveModuleOptions(options({ reconciliation: given })).reconciliation).toEqual(given);
     expect(resolveModuleOptions(options({ reconciliation: { journalBatchSize: 1 } })).reconciliation).toEqual(
       { overlapDays: 60, lockTtlMs: 900_000, outboxChunkSize: 10_000, journalBatchSize: 1 },
@@ -91,6 +98,12 @@ describe('resolveModuleOptions', () => {
     ]);
     expect(pathsOf(options({ reconciliation: { overlapDays: 3661 } }))).toEqual([
       'reconciliation.overlapDays',
+    ]);
+    expect(pathsOf(options({ reconciliation: { factWindowDays: 367, reportItemLimit: -1 } })).sort()).toEqual(
+      ['reconciliation.factWindowDays', 'reconciliation.reportItemLimit'],
+    );
+    expect(pathsOf(options({ reconciliation: { factWindowDays: 0 } }))).toEqual([
+      'reconciliation.factWindowDays',
     ]);
     expect(pathsOf(options({ reconciliation: 'all' as never }))).toEqual(['reconciliation']);
   });

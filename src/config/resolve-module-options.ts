@@ -130,6 +130,12 @@ export function resolveModuleOptions(raw: KravOgBetalingerModuleInput): Resolved
     ...(reconciliation?.journalBatchSize !== undefined
       ? { journalBatchSize: reconciliation.journalBatchSize }
       : {}),
+    ...(reconciliation?.factWindowDays !== undefined
+      ? { factWindowDays: reconciliation.factWindowDays }
+      : {}),
+    ...(reconciliation?.reportItemLimit !== undefined
+      ? { reportItemLimit: reconciliation.reportItemLimit }
+      : {}),
   };
   const { altinn } = raw;
   const resolvedAltinn: ResolvedAltinnOptions = {

@@ -59,12 +59,18 @@ export interface ResolvedHttpOptions {
   dispatcher?: Dispatcher;
 }
 
-/** `reconciliation` after defaults; `journalBatchSize` stays absent (one call per run) unless given. @publicApi */
+/**
+ * `reconciliation` after defaults; `journalBatchSize`, `factWindowDays` and `reportItemLimit` stay absent (one
+ * call per run, one window per run, whole lists) unless given.
+ * @publicApi
+ */
 export interface ResolvedReconciliationOptions {
   overlapDays: number;
   lockTtlMs: number;
   outboxChunkSize: number;
   journalBatchSize?: number;
+  factWindowDays?: number;
+  reportItemLimit?: number;
 }
 
 /** @publicApi */

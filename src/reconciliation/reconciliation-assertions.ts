@@ -102,9 +102,19 @@ export function summariseMirror(input: MirrorInput): MirrorSummary {
   return summary;
 }
 
-type CheckVisitor = (name: AssertionResult['name'], subject: string, expected: Ore, actual: Ore) => void;
+/** Called per check with Skatteetaten's figure and ours. @internal */
+export type CheckVisitor = (
+  name: AssertionResult['name'],
+  subject: string,
+  expected: Ore,
+  actual: Ore,
+) => void;
 
-function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
+/**
+ * The checks of {@link checkMirror}, in its order, each handed to `visit` (a run that checks in windows keeps
+ * only what it needs of them). @internal
+ */
+export function visitMirrorChecks(input: MirrorInput, visit: CheckVisitor): void {
   const { snapshot, customer, desired, clearingAccount } = input;
   const posted = postedFigures(input.posted, clearingAccount);
   const reducedBefore = new Map<string, Ore>();
@@ -203,7 +213,13 @@ export function clearingBalance(entries: readonly JournalEntry[], account: strin
   return balance === 0 ? 0 : balance;
 }
 
-function result(name: AssertionResult['name'], subject: string, expected: Ore, actual: Ore): AssertionResult {
+/** One check's result. @internal */
+export function result(
+  name: AssertionResult['name'],
+  subject: string,
+  expected: Ore,
+  actual: Ore,
+): AssertionResult {
   const difference = actual - expected;
   return {
     name,

@@ -66,5 +66,25 @@ export interface ReconciliationReport {
     postedKeys: string[];
   };
   assertions: { ok: boolean; checked: number; failures: AssertionResult[] };
+  /**
+   * How many items each list left out when the service's `reportItemLimit` capped it; absent when nothing was
+   * left out. Counts, sums and entry counts always cover everything.
+   */
+  omitted?: Partial<Record<ReportList, number>>;
   durationMs: number;
 }
+
+/**
+ * The report's lists, as `reportItemLimit` and {@link ReconciliationReport.omitted} name them:
+ * `unmatchedPaymentIds` and `unmatchedBankTransactionIds` are `unmatched.paymentIds` and
+ * `unmatched.bankTransactionIds`, `postedKeys` is `entries.postedKeys`.
+ * @publicApi
+ */
+export type ReportList =
+  | 'allocations'
+  | 'suggestions'
+  | 'bankMatches'
+  | 'unmatchedPaymentIds'
+  | 'unmatchedBankTransactionIds'
+  | 'postingIssues'
+  | 'postedKeys';

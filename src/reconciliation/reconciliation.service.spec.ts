@@ -44,4 +44,22 @@ describe('ReconciliationService options', () => {
       expect(() => new ReconciliationService(options({ journalBatchSize }))).not.toThrow();
     }
   });
+
+  it('refuses fact windows that are not a whole number of days from 1 to 366, naming it', () => {
+    for (const factWindowDays of [0, 367, 7.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new ReconciliationService(options({ factWindowDays }))).toThrow(/factWindowDays/);
+    }
+    for (const factWindowDays of [1, 31, 366]) {
+      expect(() => new ReconciliationService(options({ factWindowDays }))).not.toThrow();
+    }
+  });
+
+  it('refuses a report item limit that is not a whole number of items, naming it', () => {
+    for (const reportItemLimit of [-1, 2.5, Number.NaN]) {
+      expect(() => new ReconciliationService(options({ reportItemLimit }))).toThrow(/reportItemLimit/);
+    }
+    for (const reportItemLimit of [0, 100, Number.POSITIVE_INFINITY]) {
+      expect(() => new ReconciliationService(options({ reportItemLimit }))).not.toThrow();
+    }
+  });
 });

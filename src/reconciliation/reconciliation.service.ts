@@ -4,11 +4,19 @@ import type { AccessCheck } from '../auth/access/access-state.model.js';
 import { mergeAccounts } from '../config/account-mapping.js';
 import { CustomerIndex } from '../config/customer-index.js';
 import type { AccountMapping, CustomerConfig, CustomerSource } from '../config/module-options.interface.js';
-import { addDays, assertIsoDate, compareIsoDate, maxDate, todayInTimeZone } from '../domain/dates.js';
-import type { IsoDate } from '../domain/common.model.js';
-import { absOre, sumOre } from '../domain/money.js';
+import {
+  addDays,
+  assertIsoDate,
+  compareIsoDate,
+  maxDate,
+  minDate,
+  todayInTimeZone,
+} from '../domain/dates.js';
+import type { IsoDate, Period } from '../domain/common.model.js';
+import { absOre, sumOre, type Ore } from '../domain/money.js';
+import type { Payment } from '../domain/payment.model.js';
 import { KobError } from '../errors/kob.error.js';
-import type { CustomerRef, JournalAdapter } from '../journal/journal-adapter.interface.js';
+import type { CustomerRef, JournalAdapter, JournalEntry } from '../journal/journal-adapter.interface.js';
 import type {
   LatestVersionWithEntry,
   MatchRecord,
@@ -21,20 +29,32 @@ import type {
 import { addEffects } from '../store/store-values.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { FactSource } from './fact-source.js';
+import {
+  bookedInRun,
+  countsEntry,
+  factWindows,
+  isClaimHome,
+  isPaymentHome,
+  placeAllocation,
+  type WindowPosition,
+} from './fact-windows.js';
 import { allocationsFromSnapshot, type Allocation } from './matching/allocations.js';
 import { matchBankTransactions, type BankMatch } from './matching/bank-matching.js';
 import { suggestPlacements } from './matching/suggestions.js';
 import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
 import { directoryLookups, instalmentClaimRows, missingPrincipals } from './posting/directory-lookups.js';
-import { planPostings, type PlannedPosting } from './posting/entry-diff.js';
+import { planPostings, type PlannedPosting, type PostingPlan } from './posting/entry-diff.js';
 import { entryEffects, entryParents, totalSubject } from './posting/entry-effects.js';
 import {
   entriesForSnapshot,
   snapshotParents,
+  unbookedFactsOf,
   type DesiredEntry,
+  type PostingIssue,
+  type PostingRulesResult,
   type SnapshotParents,
 } from './posting/posting-rules.js';
-import { buildSnapshot, type ReconciliationSnapshot } from './posting/snapshot.js';
+import { buildSnapshot, indexSnapshot, type ReconciliationSnapshot } from './posting/snapshot.js';
 import {
   mirrorSubjects,
   summariseMirror,
@@ -43,6 +63,8 @@ import {
 } from './reconciliation-assertions.js';
 import { RECONCILIATION_DEFAULTS } from './reconciliation-defaults.js';
 import type { ReconciliationReport } from './reconciliation-report.js';
+import { ReportLists } from './report-lists.js';
+import { RunChecks } from './run-checks.js';
 
 /** Decides whether a customer's access is valid now; `AccessStatusService` is one. @publicApi */
 export interface AccessChecker {
@@ -77,6 +99,21 @@ export interface ReconciliationServiceOptions {
    * in one call.
    */
   journalBatchSize?: number;
+  /**
+   * Fetch, plan and post a run's facts a window of at most this many days at a time, oldest first, so a run
+   * holds one window's facts and entries, not its whole period's: for customers with hundreds of thousands of
+   * claims a year. Each window is posted and checked before the next is fetched; the claims it saw go to the
+   * claim directory, where later windows find their accounts. A crash between windows leaves the earlier ones
+   * posted and the watermark where it was: the next run fetches the whole period again and posts only what is
+   * missing. Default: the whole period in one window. Dry runs and blocked customers always use one window.
+   */
+  factWindowDays?: number;
+  /**
+   * At most this many items in each of the report's lists (allocations, suggestions, bank matches, unmatched
+   * ids, posting issues, posted keys); `report.omitted` counts the rest. Counts, sums and the run log cover
+   * everything. Default: no limit.
+   */
+  reportItemLimit?: number;
   logger?: LoggerService | false;
 }
 
@@ -101,6 +138,9 @@ export class UnknownCustomerError extends KobError {
 }
 
 const WATERMARK = 'facts';
+// A payment and its bank line are at most this far apart (the KID match's reach, `kidDateWindowDays`): a window
+// matches its payments against the lines this far around it.
+const BANK_REACH_DAYS = 30;
 const NO_PARENTS: SnapshotParents = { instalments: new Set(), payments: new Set() };
 // The fact store keeps, per claim id, the claim's type, group, principal and instalments (as JSON), not a hash.
 const CLAIM_DIRECTORY = 'claim-directory';
@@ -129,6 +169,8 @@ export class ReconciliationService {
   private readonly lockTtlMs: number;
   private readonly outboxChunkSize: number;
   private readonly journalBatchSize: number;
+  private readonly factWindowDays: number | undefined;
+  private readonly reportItemLimit: number;
   /** The customers array by id, made on first use (see {@link CustomerIndex}). */
   private customerIndex?: CustomerIndex;
 
@@ -149,6 +191,16 @@ export class ReconciliationService {
       throw new RangeError('journalBatchSize must be a whole number of entries, at least 1');
     }
     this.journalBatchSize = batch;
+    const days = options.factWindowDays;
+    if (days !== undefined && (!Number.isSafeInteger(days) || days < 1 || days > 366)) {
+      throw new RangeError('factWindowDays must be a whole number of days from 1 to 366');
+    }
+    this.factWindowDays = days;
+    const limit = options.reportItemLimit ?? Number.POSITIVE_INFINITY;
+    if (limit !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(limit) || limit < 0)) {
+      throw new RangeError('reportItemLimit must be a whole number of items, at least 0');
+    }
+    this.reportItemLimit = limit;
     this.clock = options.clock ?? systemClock;
     this.logger =
       options.logger === false ? undefined : (options.logger ?? new Logger(ReconciliationService.name));
@@ -200,7 +252,7 @@ export class ReconciliationService {
     backfillFrom: IsoDate | undefined,
     lock: HeldLock | undefined,
   ): Promise<ReconciliationReport> {
-    const { store, journal, facts } = this.options;
+    const { store, journal } = this.options;
     const ref: CustomerRef = { id: customer.id, organisasjonsnummer: customer.organisasjonsnummer };
     const asOf = report.asOf;
 
@@ -209,148 +261,94 @@ export class ReconciliationService {
     const overlapFrom = watermark ? addDays(watermark, -this.overlapDays) : customer.bookingStartDate;
     let from = maxDate(customer.bookingStartDate, backfillFrom ?? overlapFrom);
     if (compareIsoDate(from, asOf) > 0) from = asOf;
-    const window = { from, to: asOf };
-    report.window = window;
-    const [openClaims, claims, payments, payouts] = await Promise.all([
-      facts.openClaims(customer),
-      facts.claims(customer, window),
-      facts.payments(customer, window),
-      facts.payouts(customer, window),
-    ]);
-    const snapshot = buildSnapshot({
-      customer: ref,
-      asOf,
-      openClaims,
-      claims: [claims],
-      payments: [payments],
-      payouts: [payouts],
-    });
-
-    // Match: Skatteetaten's own allocations, suggestions for what it has not placed, links to bank lines.
-    const allocations = allocationsFromSnapshot(snapshot);
-    report.allocations = allocations;
-    report.suggestions = suggestPlacements(snapshot);
-    if (journal.findBankTransactions) {
-      const bankLines = await journal.findBankTransactions(ref, window);
-      const bank = matchBankTransactions(snapshot.payments, bankLines);
-      report.bankMatches = bank.matches;
-      report.unmatched = {
-        paymentIds: bank.unmatchedPaymentIds,
-        bankTransactionIds: bank.unmatchedBankTransactionIds,
-      };
-    } else {
-      report.unmatched.paymentIds = snapshot.payments
-        .filter((p) => (p.unplacedAmount ?? 0) > 0)
-        .map((p) => p.paymentId);
-    }
-    fillCounts(report, snapshot);
-
-    // Post: desired entries, diffed against what the outbox already holds.
+    const period = { from, to: asOf };
+    report.window = period;
     const accounts = mergeAccounts(this.options.accounts, customer.accounts);
-    // Claims seen in earlier runs, so an interest claim whose principal left the fetch window keeps its account.
-    const directory = claimDirectory(snapshot.claims);
-    const stored = await this.knownClaims(customer.id, snapshot, allocations, directory);
-    const knownClaims = stored.known;
-    for (const [id, ref] of directory) knownClaims.set(id, ref);
-    const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
-    report.postingIssues = rules.issues;
+    const lists = new ReportLists(report, this.reportItemLimit);
     // Entries an interrupted run left in the outbox: they count as posted for planning and are delivered first.
     const pendingRows = await store.listOutbox(customer.id, { status: ['pending', 'failed'] });
-    const earlierPending = pendingRows.map((o) => o.entry);
-    // Only the stored facts this snapshot can change are read: those it calls for, and those whose parents it
-    // describes in full (a fact missing under such a parent was undone). Nothing stored (a first run): none.
+    // Nothing stored (a first run): no stored version to read for the first window.
     const firstRun =
       pendingRows.length === 0 && (await store.listOutbox(customer.id, { limit: 1 })).length === 0;
-    const parents = firstRun ? NO_PARENTS : snapshotParents(snapshot);
-    const latest = firstRun
-      ? new Map<string, LatestVersionWithEntry>()
-      : await store.latestVersionsFor(customer.id, {
-          baseKeys: inScopeKeys(rules.entries),
-          parents: parentSubjects(parents),
-        });
-    // planPostings checks every planned entry with assertBalanced: nothing unbalanced is written or sent.
-    const plan = planPostings(rules.entries, latest, parents, { unbooked: rules.unbooked });
-    let desiredInScope = 0;
-    for (const e of rules.entries) if (e.inScope) desiredInScope++;
-    Object.assign(report.entries, {
-      desired: desiredInScope,
-      unchanged: plan.unchanged,
-      added: plan.added,
-      changed: plan.changed,
-      reversed: plan.reversed,
-      outOfScope: plan.outOfScope,
-    });
-
     const block = await store.getBlock(customer.id);
-    const subjects = mirrorSubjects(snapshot, accounts.taxAccountClearing);
+    const run: RunState = { customer, ref, accounts, report, lists, tally: new WindowTally() };
+
     if (report.dryRun || block) {
+      // One window: nothing is written, so a later window could not build on an earlier one.
+      const at: WindowPosition = { window: period, run: period, last: true };
+      const w = await this.planWindow(run, at, firstRun ? 'nothing' : 'earlier runs');
+      await this.reportUnbooked(run);
+      const subjects = mirrorSubjects(w.snapshot, accounts.taxAccountClearing);
       const totals = await store.postedTotals(customer.id, subjects);
       // A dry run asserts what the books would show with the plan posted.
-      if (report.dryRun) for (const p of plan.toPost) addEffects(totals, effectsOf(p, latest));
-      this.assert(report, snapshot, customer, accounts, rules.entries, { totals });
+      if (report.dryRun) for (const p of w.plan.toPost) addEffects(totals, effectsOf(p, w.latest));
+      this.assert(report, w.snapshot, customer, accounts, w.rules.entries, { totals });
       const status = block ? 'blocked' : report.assertions.ok ? 'ok' : 'blocked';
       return this.finish(report, status, started, block ? `posting is blocked: ${block.reason}` : undefined);
     }
 
-    // The outbox is written before the journal is called; a crash from here on is repaired by the next run.
-    // In chunks, each with its effects and parents made just before it is written, so they need not all be held
-    // at once. A crash between two chunks leaves pending rows, which the next run delivers first, as after a crash
-    // once the whole outbox was written.
-    const size = this.outboxChunkSize;
-    for (let i = 0; i < plan.toPost.length; i += size) {
-      const chunk = plan.toPost.slice(i, i + size).map((p) => outboxEntryOf(p, latest));
-      await store.applyBatch(customer.id, { outbox: chunk });
-    }
-    // In outbox order: what was pending before this run, then this run's plan (no key is in both: planning
-    // counted the pending ones as posted).
-    const entries = [...earlierPending, ...plan.toPost.map((p) => p.entry)];
-    // A batch at a time (all at once by default), each marked as soon as the journal confirms it.
-    const batchSize = this.journalBatchSize;
-    const postedKeys: string[] = [];
-    let postedCount = 0;
-    let duplicates = 0;
-    for (let start = 0; start < entries.length; start += batchSize) {
-      const batch = batchSize >= entries.length ? entries : entries.slice(start, start + batchSize);
-      try {
-        const results = await journal.postEntries(ref, batch);
-        await store.markPosted(
-          customer.id,
-          results.map((r) => ({ key: r.idempotencyKey, ref: r.ref, duplicate: r.status === 'duplicate' })),
-        );
-        for (let i = 0; i < results.length; i++) {
-          const r = results[i];
-          if (r.status === 'posted') postedCount++;
-          else if (r.status === 'duplicate') duplicates++;
-          postedKeys.push(r.idempotencyKey);
-        }
-      } catch (error) {
-        await store.markFailed(
-          customer.id,
-          batch.map((e) => e.idempotencyKey),
-          describe(error),
-        );
-        Object.assign(report.entries, {
-          posted: postedCount,
-          duplicate: duplicates,
-          failed: batch.length,
-          postedKeys,
-        });
-        const unsent = entries.length - start - batch.length;
+    // A window at a time (one by default): fetch, match, plan, write the outbox, post and mark, check, then let
+    // go of the window's facts and entries. What a later window needs of an earlier one is in the store: the
+    // claim directory (accounts of claims it does not hold), the outbox (entries already posted) and the
+    // running totals (the checks).
+    const windows = factWindows(period, this.factWindowDays);
+    if (windows.length > 1) await this.recordClaims(run, windows);
+    const checks = new RunChecks();
+    let earlierPending = pendingRows.map((o) => o.entry);
+    let lastWindow: WindowPlan | undefined;
+    for (let k = 0; k < windows.length; k++) {
+      const at: WindowPosition = { window: windows[k], run: period, last: k === windows.length - 1 };
+      const stored = !firstRun ? 'earlier runs' : k === 0 ? 'nothing' : 'this run';
+      const w = await this.planWindow(run, at, stored);
+      await this.writeOutbox(customer.id, w);
+      // In outbox order: what was pending before this run, then this window's plan (no key is in both: planning
+      // counted the pending ones as posted).
+      const entries = [...earlierPending, ...w.plan.toPost.map((p) => p.entry)];
+      earlierPending = [];
+      const refused = await this.post(run, entries);
+      if (refused) {
+        await this.reportUnbooked(run);
+        const notFetched = windows.length - k - 1;
         return this.finish(
           report,
           'failed',
           started,
-          `journal refused the entries: ${describe(error)}` +
-            (unsent > 0 ? `; ${unsent} later entries were not sent and wait in the outbox` : ''),
+          `journal refused the entries: ${describe(refused.error)}` +
+            (refused.unsent > 0
+              ? `; ${refused.unsent} later entries were not sent and wait in the outbox`
+              : '') +
+            (notFetched > 0 ? `; ${notFetched} later fact windows were not reconciled` : ''),
         );
       }
+      // Check, to the øre, against what is now posted: the store's running totals, which marking the entries the
+      // journal confirmed has just brought up to date.
+      const subjects = mirrorSubjects(w.snapshot, accounts.taxAccountClearing);
+      const totals = await store.postedTotals(customer.id, subjects);
+      checks.add(
+        {
+          snapshot: w.snapshot,
+          customer,
+          clearingAccount: accounts.taxAccountClearing,
+          desired: w.rules.entries,
+          posted: { totals },
+        },
+        at,
+      );
+      if (at.last) {
+        lastWindow = w;
+        break;
+      }
+      // The window's bank matches (its claims went to the directory before the first window).
+      await store.applyBatch(customer.id, {
+        matches: { runId: report.runId, records: matchRecords(w.bankMatches) },
+      });
     }
-    Object.assign(report.entries, { posted: postedCount, duplicate: duplicates, postedKeys });
-
-    // Assert, to the øre, against what is now posted: the store's running totals, which marking the entries the
-    // journal confirmed has just brought up to date.
-    const totals = await store.postedTotals(customer.id, subjects);
-    this.assert(report, snapshot, customer, accounts, rules.entries, { totals });
+    const w = lastWindow!;
+    for (const a of run.tally.allocationsOutside.values()) lists.add('allocations', a);
+    await this.reportUnbooked(run);
+    const again = checks.againSubjects();
+    if (again.length > 0) checks.checkAgain(await store.postedTotals(customer.id, again));
+    report.assertions = checks.results();
     if (!report.assertions.ok) {
       const first = report.assertions.failures[0];
       await store.setBlock(customer.id, {
@@ -360,8 +358,8 @@ export class ReconciliationService {
       });
       return this.finish(report, 'blocked', started, 'an assertion failed: automatic posting is blocked');
     }
-    if (journal.assertBalances && !customer.hostBooksBankLines && snapshot.openClaims) {
-      const clearing = report.assertions.checked > 0 ? clearingExpected(report, accounts) : undefined;
+    if (journal.assertBalances && !customer.hostBooksBankLines && w.snapshot.openClaims) {
+      const clearing = report.assertions.checked > 0 ? checks.clearing?.expected : undefined;
       if (clearing !== undefined) {
         await journal.assertBalances(ref, asOf, [
           {
@@ -377,8 +375,8 @@ export class ReconciliationService {
     const done = this.settle(report, 'ok', started);
     const written = await store.applyBatch(customer.id, {
       watermarks: [{ stream: WATERMARK, date: asOf }],
-      factHashes: directoryWrites(directory, stored),
-      matches: { runId: report.runId, records: matchRecords(report.bankMatches) },
+      ...(windows.length > 1 ? {} : { factHashes: directoryWrites(w.directory, w.stored) }),
+      matches: { runId: report.runId, records: matchRecords(w.bankMatches) },
       finishRun: { runId: report.runId, ...done },
       ...(lock ? { unlock: { name: lock.name, owner: lock.owner } } : {}),
     });
@@ -386,6 +384,258 @@ export class ReconciliationService {
     if (written.runFinished !== true) await store.finishRun(report.runId, done);
     this.logOutcome(report);
     return report;
+  }
+
+  /**
+   * Before a run in several windows: the claims of every window (and the open claims) go to the claim directory,
+   * a window at a time. Then each window finds the accounts of the claims its entries name but other windows
+   * list (an interest claim's principal, a credit set off or paid out), as one window over the whole period
+   * would: an entry never takes a fallback account in one window and the right one in a later window.
+   */
+  private async recordClaims(run: RunState, windows: readonly Required<Period>[]): Promise<void> {
+    const { customer, ref, report } = run;
+    const { facts, store } = this.options;
+    for (let k = 0; k < windows.length; k++) {
+      const last = k === windows.length - 1;
+      const [openClaims, claims] = await Promise.all([
+        last ? facts.openClaims(customer) : undefined,
+        facts.claims(customer, windows[k]),
+      ]);
+      const snapshot = buildSnapshot({
+        customer: ref,
+        asOf: report.asOf,
+        ...(openClaims === undefined ? {} : { openClaims }),
+        claims: [claims],
+      });
+      const directory = claimDirectory(snapshot.claims);
+      const stored = await this.knownClaims(customer.id, snapshot, [], directory);
+      // As a window does: the snapshot's claims replace the stored ones (and are indexed with them).
+      for (const [id, claim] of directory) stored.known.set(id, claim);
+      await store.applyBatch(customer.id, { factHashes: directoryWrites(directory, stored) });
+    }
+  }
+
+  /**
+   * One window of a run: fetches its facts (the open claims too in the last), matches them into the report,
+   * turns them into entries and plans them against what the store holds: `nothing` (a customer's first run),
+   * only what `this run`'s earlier windows wrote, or what `earlier runs` wrote too.
+   */
+  private async planWindow(
+    run: RunState,
+    at: WindowPosition,
+    stored: 'nothing' | 'this run' | 'earlier runs',
+  ): Promise<WindowPlan> {
+    const { store, journal, facts } = this.options;
+    const { customer, ref, accounts, report, lists, tally } = run;
+    const { window } = at;
+    const [openClaims, claims, payments, payouts] = await Promise.all([
+      at.last ? facts.openClaims(customer) : undefined,
+      facts.claims(customer, window),
+      facts.payments(customer, window),
+      facts.payouts(customer, window),
+    ]);
+    const snapshot = buildSnapshot({
+      customer: ref,
+      asOf: report.asOf,
+      ...(openClaims === undefined ? {} : { openClaims }),
+      claims: [claims],
+      payments: [payments],
+      payouts: [payouts],
+    });
+    const windowed = at.run !== at.window;
+    // A window books the claims it lists first, whole; a claim an earlier window listed was booked there.
+    if (windowed) snapshot.claims = snapshot.claims.filter((c) => isClaimHome(c, at));
+
+    // Match: Skatteetaten's own allocations, suggestions for what it has not placed, links to bank lines.
+    const allocations = allocationsFromSnapshot(snapshot);
+    for (const a of allocations) {
+      if (placeAllocation(a, at, tally.allocationsOutside) === 'now') lists.add('allocations', a);
+    }
+    // From the open claims and unplaced payments (all of them are in the last window's response).
+    if (at.last) {
+      const open =
+        windowed && openClaims ? buildSnapshot({ customer: ref, asOf: report.asOf, openClaims }) : snapshot;
+      for (const s of suggestPlacements(open)) lists.add('suggestions', s);
+    }
+    const own =
+      at.run === at.window ? snapshot.payments : snapshot.payments.filter((p) => isPaymentHome(p, at));
+    let bankMatches: BankMatch[] = [];
+    if (journal.findBankTransactions) {
+      bankMatches = await this.matchBank(run, at, own);
+    } else {
+      for (const p of own) if ((p.unplacedAmount ?? 0) > 0) lists.add('unmatchedPaymentIds', p.paymentId);
+    }
+    addCounts(report, snapshot, at);
+
+    // Post: desired entries, diffed against what the outbox already holds.
+    // Claims seen in earlier runs, so an interest claim whose principal left the fetch window keeps its account.
+    const directory = claimDirectory(snapshot.claims);
+    // A run in windows wrote its claims to the directory before the first (`recordClaims`): nothing to compare.
+    const known = await this.knownClaims(customer.id, snapshot, allocations, directory, !windowed);
+    const knownClaims = known.known;
+    for (const [id, claim] of directory) knownClaims.set(id, claim);
+    const rules = entriesForSnapshot(snapshot, customer, accounts, { allocations, knownClaims });
+    this.reportIssues(run, rules.issues, at);
+    // Only the stored facts this snapshot can change are read: those it calls for, and those whose parents it
+    // describes in full (a fact missing under such a parent was undone). A customer's first run has nothing to
+    // undo, and its earlier windows wrote only entries no later window calls for, but for the payments received
+    // the last window sees again (`countsEntry`).
+    const { paymentsById } = indexSnapshot(snapshot);
+    let parents = NO_PARENTS;
+    let latest = new Map<string, LatestVersionWithEntry>();
+    if (stored === 'earlier runs') {
+      parents = snapshotParents(snapshot);
+      latest = await store.latestVersionsFor(customer.id, {
+        baseKeys: inScopeKeys(rules.entries),
+        parents: parentSubjects(parents),
+      });
+    } else if (stored === 'this run') {
+      const again = inScopeKeys(rules.entries.filter((e) => !countsEntry(e, at, paymentsById)));
+      if (again.length > 0) latest = await store.latestVersionsFor(customer.id, { baseKeys: again });
+    }
+    // planPostings checks every planned entry with assertBalanced: nothing unbalanced is written or sent.
+    const plan = planPostings(rules.entries, latest, parents, { unbooked: rules.unbooked });
+    // Counted once per run: an entry that several windows call for counts in one of them (`countsEntry`).
+    const counts = report.entries;
+    for (const e of rules.entries) {
+      if (!countsEntry(e, at, paymentsById)) continue;
+      if (e.inScope) counts.desired++;
+      else counts.outOfScope++;
+    }
+    counts.added += plan.added;
+    counts.changed += plan.changed;
+    counts.reversed += plan.reversed;
+    // What a window posts is new or changed; the rest of what the run calls for is unchanged.
+    counts.unchanged = Math.max(0, counts.desired - counts.added - counts.changed);
+    return { snapshot, directory, stored: known, rules, latest, plan, bankMatches };
+  }
+
+  /**
+   * Links the window's own payments to the host's bank lines: those within the KID match's reach of the window
+   * (within the run's period), less the lines an earlier window matched. A line is reported unmatched once no
+   * later window can match it.
+   */
+  private async matchBank(
+    run: RunState,
+    at: WindowPosition,
+    payments: readonly Payment[],
+  ): Promise<BankMatch[]> {
+    const { ref, lists, tally } = run;
+    const { window } = at;
+    const reach = {
+      from: maxDate(at.run.from, addDays(window.from, -BANK_REACH_DAYS)),
+      to: minDate(at.run.to, addDays(window.to, BANK_REACH_DAYS)),
+    };
+    const fetched = await this.options.journal.findBankTransactions!(
+      ref,
+      at.run === at.window ? window : reach,
+    );
+    const lines =
+      tally.bankMatched.size === 0 ? fetched : fetched.filter((l) => !tally.bankMatched.has(l.id));
+    const bank = matchBankTransactions(payments, lines);
+    for (const m of bank.matches) lists.add('bankMatches', m);
+    for (const id of bank.unmatchedPaymentIds) lists.add('unmatchedPaymentIds', id);
+    if (at.last) {
+      for (const id of bank.unmatchedBankTransactionIds) lists.add('unmatchedBankTransactionIds', id);
+      return bank.matches;
+    }
+    // The next window fetches the lines from here on again: those matched now are left out there, those left
+    // unmatched are reported there (or later).
+    const nextFrom = addDays(window.to, 1 - BANK_REACH_DAYS);
+    const dates = new Map<string, IsoDate>();
+    for (const l of lines) dates.set(l.id, l.date);
+    for (const id of bank.unmatchedBankTransactionIds) {
+      if (dates.get(id)! < nextFrom) lists.add('unmatchedBankTransactionIds', id);
+    }
+    for (const [id, date] of tally.bankMatched) if (date < nextFrom) tally.bankMatched.delete(id);
+    for (const m of bank.matches) {
+      for (const id of m.bankTransactionIds) {
+        const date = dates.get(id)!;
+        if (date >= nextFrom) tally.bankMatched.set(id, date);
+      }
+    }
+    return bank.matches;
+  }
+
+  /** Writes the window's plan to the outbox, in chunks, each with its effects and parents made just before it. */
+  private async writeOutbox(customerId: string, w: WindowPlan): Promise<void> {
+    // The outbox is written before the journal is called; a crash from here on is repaired by the next run.
+    // In chunks, so the effects and parents need not all be held at once. A crash between two chunks leaves
+    // pending rows, which the next run delivers first, as after a crash once the whole outbox was written.
+    const size = this.outboxChunkSize;
+    for (let i = 0; i < w.plan.toPost.length; i += size) {
+      const chunk = w.plan.toPost.slice(i, i + size).map((p) => outboxEntryOf(p, w.latest));
+      await this.options.store.applyBatch(customerId, { outbox: chunk });
+    }
+  }
+
+  /**
+   * Sends entries to the journal a batch at a time (all at once by default), each marked as soon as the journal
+   * confirms it. A refused batch is marked failed; what it returns says so, and how many entries were not sent.
+   */
+  private async post(
+    run: RunState,
+    entries: JournalEntry[],
+  ): Promise<{ error: unknown; unsent: number } | undefined> {
+    const { store, journal } = this.options;
+    const { customer, ref, report, lists } = run;
+    const counts = report.entries;
+    const batchSize = this.journalBatchSize;
+    for (let start = 0; start < entries.length; start += batchSize) {
+      const batch = batchSize >= entries.length ? entries : entries.slice(start, start + batchSize);
+      try {
+        const results = await journal.postEntries(ref, batch);
+        await store.markPosted(
+          customer.id,
+          results.map((r) => ({ key: r.idempotencyKey, ref: r.ref, duplicate: r.status === 'duplicate' })),
+        );
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i];
+          if (r.status === 'posted') counts.posted++;
+          else if (r.status === 'duplicate') counts.duplicate++;
+          lists.add('postedKeys', r.idempotencyKey);
+        }
+      } catch (error) {
+        await store.markFailed(
+          customer.id,
+          batch.map((e) => e.idempotencyKey),
+          describe(error),
+        );
+        counts.failed = batch.length;
+        return { error, unsent: entries.length - start - batch.length };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Adds a window's posting issues to the report. One about facts left unbooked (their other side is not in the
+   * window) waits for the run's end: another window may book them, or an earlier run may have. With several
+   * windows, an issue two windows raise is reported once.
+   */
+  private reportIssues(run: RunState, issues: readonly PostingIssue[], at: WindowPosition): void {
+    const { lists, tally } = run;
+    const windowed = at.run !== at.window;
+    for (const issue of issues) {
+      const facts = unbookedFactsOf(issue);
+      // Facts another window books (the claim of their other side is active in the run): not an issue.
+      if (windowed && facts !== undefined && bookedInRun(facts, at)) continue;
+      if (windowed && tally.issuesSeen.has(issue.message)) continue;
+      if (windowed) tally.issuesSeen.add(issue.message);
+      if (facts === undefined) lists.add('postingIssues', issue);
+      else tally.unbooked.push({ issue, keys: facts.keys });
+    }
+  }
+
+  /** Reports the facts left unbooked that no window of the run, nor an earlier run, booked. */
+  private async reportUnbooked(run: RunState): Promise<void> {
+    const { unbooked } = run.tally;
+    if (unbooked.length === 0) return;
+    const baseKeys = unbooked.flatMap((u) => u.keys);
+    const booked = await this.options.store.latestVersionsFor(run.customer.id, { baseKeys, parents: [] });
+    for (const { issue, keys } of unbooked) {
+      if (!keys.some((k) => booked.has(k))) run.lists.add('postingIssues', issue);
+    }
   }
 
   private assert(
@@ -417,6 +667,7 @@ export class ReconciliationService {
     snapshot: ReconciliationSnapshot,
     allocations: readonly Allocation[],
     directory: ReadonlyMap<string, ClaimRef>,
+    readOwn = true,
   ): Promise<StoredDirectory> {
     const { store } = this.options;
     const known = new Map<string, ClaimRef>();
@@ -430,7 +681,11 @@ export class ReconciliationService {
     const claimsOfInstalments = await store.getFactHashes(customerId, INSTALMENT_CLAIMS, needs.instalmentIds);
     const json = new Map<string, string>();
     const asked = new Set<string>();
-    let wanted = new Set([...directory.keys(), ...needs.claimIds, ...claimsOfInstalments.values()]);
+    let wanted = new Set([
+      ...(readOwn ? directory.keys() : []),
+      ...needs.claimIds,
+      ...claimsOfInstalments.values(),
+    ]);
     while (wanted.size > 0) {
       for (const id of wanted) asked.add(id);
       const found = await store.getFactHashes(customerId, CLAIM_DIRECTORY, wanted);
@@ -493,6 +748,39 @@ export class ReconciliationService {
   }
 }
 
+/** What every window of a run shares: the customer, its chart, the report and what windows pass on. */
+interface RunState {
+  customer: CustomerConfig;
+  ref: CustomerRef;
+  accounts: AccountMapping;
+  report: ReconciliationReport;
+  lists: ReportLists;
+  tally: WindowTally;
+}
+
+/** What a window of a run leaves for the windows after it, beyond the store. */
+class WindowTally {
+  /** Allocations dated outside the run's period, by key, reported at the run's end (see `placeAllocation`). */
+  readonly allocationsOutside = new Map<string, Allocation>();
+  /** Bank lines matched by a window that the next window fetches again, with their dates. */
+  readonly bankMatched = new Map<string, IsoDate>();
+  /** Posting issues reported (by message). */
+  readonly issuesSeen = new Set<string>();
+  /** Issues about facts a window could not book, with their keys, until the run's end. */
+  readonly unbooked: { issue: PostingIssue; keys: readonly string[] }[] = [];
+}
+
+/** One window of a run, planned. */
+interface WindowPlan {
+  snapshot: ReconciliationSnapshot;
+  directory: ReadonlyMap<string, ClaimRef>;
+  stored: StoredDirectory;
+  rules: PostingRulesResult;
+  latest: ReadonlyMap<string, LatestVersionWithEntry>;
+  plan: PostingPlan;
+  bankMatches: BankMatch[];
+}
+
 /** The run's lock, so the run's last write can release it (`released` once it has). */
 interface HeldLock {
   readonly name: string;
@@ -541,10 +829,6 @@ function effectsOf(p: PlannedPosting, latest: ReadonlyMap<string, LatestVersionW
   return entryEffects(p.entry, p.action === 'reverse' ? latest.get(p.baseKey)?.entry : undefined);
 }
 
-function clearingExpected(report: ReconciliationReport, _accounts: AccountMapping): number | undefined {
-  return (report as ReportWithClearing).clearing?.expected;
-}
-
 function emptyReport(
   runId: string,
   customerId: string,
@@ -581,22 +865,32 @@ function emptyReport(
   };
 }
 
-function fillCounts(report: ReconciliationReport, snapshot: ReturnType<typeof buildSnapshot>): void {
+/**
+ * Adds a window's counts and sums to the report: each claim and payment in the one window that counts it (see
+ * `isClaimHome`), each payout in its window, the open claims in the last.
+ */
+function addCounts(report: ReconciliationReport, snapshot: ReconciliationSnapshot, at: WindowPosition): void {
+  const { counts, sums } = report;
+  for (const claim of snapshot.claims) {
+    if (!isClaimHome(claim, at)) continue;
+    counts.claims++;
+    counts.instalments += claim.instalments.length;
+  }
+  const paidIn: Ore[] = [sums.paidIn];
+  for (const p of snapshot.payments) {
+    if (!isPaymentHome(p, at)) continue;
+    counts.payments++;
+    paidIn.push(p.amount);
+  }
+  sums.paidIn = sumOre(paidIn);
+  counts.payouts += snapshot.payouts.length;
+  sums.paidOut = sumOre([sums.paidOut, ...snapshot.payouts.map((p) => p.amount)]);
   const open = snapshot.openClaims;
-  report.counts = {
-    claims: snapshot.claims.length,
-    instalments: snapshot.claims.reduce((n, c) => n + c.instalments.length, 0),
-    openClaims: open?.claims.length ?? 0,
-    payments: snapshot.payments.length,
-    unplacedPayments: open?.unplacedPayments.length ?? 0,
-    payouts: snapshot.payouts.length,
-  };
-  report.sums = {
-    openRemaining: sumOre((open?.claims ?? []).map((c) => c.remainingAmount)),
-    unplaced: sumOre((open?.unplacedPayments ?? []).map((p) => absOre(p.unplacedAmount ?? 0))),
-    paidIn: sumOre(snapshot.payments.map((p) => p.amount)),
-    paidOut: sumOre(snapshot.payouts.map((p) => p.amount)),
-  };
+  if (open === undefined) return;
+  counts.openClaims = open.claims.length;
+  counts.unplacedPayments = open.unplacedPayments.length;
+  sums.openRemaining = sumOre(open.claims.map((c) => c.remainingAmount));
+  sums.unplaced = sumOre(open.unplacedPayments.map((p) => absOre(p.unplacedAmount ?? 0)));
 }
 
 /** The claim directory as a run read it (see `knownClaims`). */
@@ -663,16 +957,24 @@ function summaryOf(report: ReconciliationReport): Record<string, unknown> {
     window: report.window,
     counts: report.counts,
     sums: report.sums,
-    allocations: report.allocations.length,
-    suggestions: report.suggestions.length,
-    bankMatches: report.bankMatches.length,
-    entries: { ...report.entries, postedKeys: report.entries.postedKeys.length },
+    allocations: listed(report, 'allocations'),
+    suggestions: listed(report, 'suggestions'),
+    bankMatches: listed(report, 'bankMatches'),
+    entries: { ...report.entries, postedKeys: listed(report, 'postedKeys') },
     assertions: {
       ok: report.assertions.ok,
       checked: report.assertions.checked,
       failed: report.assertions.failures.length,
     },
   };
+}
+
+/** Items in one of the report's lists, listed or left out. */
+function listed(
+  report: ReconciliationReport,
+  name: 'allocations' | 'suggestions' | 'bankMatches' | 'postedKeys',
+) {
+  return new ReportLists(report, 0).count(name);
 }
 
 function describe(error: unknown): string {

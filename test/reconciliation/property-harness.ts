@@ -78,12 +78,14 @@ export interface World {
   clock: ManualClock;
   /** The service's `overlapDays` (undefined: its default). */
   overlapDays?: number;
+  /** The service's `factWindowDays` (undefined: one window per run). */
+  factWindowDays?: number;
 }
 
 export async function newWorld(
   spec: LedgerSpec,
   settings: CustomerSettings = DEFAULT_SETTINGS,
-  options: { store?: StateStore; overlapDays?: number } = {},
+  options: { store?: StateStore; overlapDays?: number; factWindowDays?: number } = {},
 ): Promise<World> {
   const store = options.store ?? new MemoryStateStore();
   await store.migrate();
@@ -95,6 +97,7 @@ export async function newWorld(
     journal: new MemoryJournalAdapter(),
     clock: new ManualClock(),
     ...(options.overlapDays === undefined ? {} : { overlapDays: options.overlapDays }),
+    ...(options.factWindowDays === undefined ? {} : { factWindowDays: options.factWindowDays }),
   };
 }
 
@@ -112,6 +115,7 @@ export function serviceOf(
     accounts: ACCOUNTS,
     clock: world.clock,
     ...(world.overlapDays === undefined ? {} : { overlapDays: world.overlapDays }),
+    ...(world.factWindowDays === undefined ? {} : { factWindowDays: world.factWindowDays }),
     // Small outbox writes, so that a run writes several and a crash can fall between two of them.
     outboxChunkSize: OUTBOX_CHUNK,
     ...(overrides.journalBatchSize === undefined ? {} : { journalBatchSize: overrides.journalBatchSize }),

@@ -29,7 +29,11 @@ function hledgerBalances(file: string): Map<string, number> {
   return balances;
 }
 
-describe('reconciliation into hledger against the sandbox', () => {
+// Once with each run in one window, once in fact windows of 30 days (`reconciliation.factWindowDays`).
+describe.each([
+  { windows: 'one window per run', reconciliation: {} },
+  { windows: 'fact windows of 30 days', reconciliation: { factWindowDays: 30 } },
+])('reconciliation into hledger against the sandbox ($windows)', ({ reconciliation }) => {
   let sandbox: KobSandbox;
   let moduleRef: TestingModule;
   let dir: string;
@@ -51,6 +55,7 @@ describe('reconciliation into hledger against the sandbox', () => {
           journal: new HledgerJournalAdapter({ dir }),
           store: { kind: 'memory' },
           clock: sandbox.clock,
+          reconciliation,
           altinn: { systemId: sandbox.authority.systemId },
           logger: false,
         }),

@@ -58,6 +58,8 @@ interface Scenario {
   overlapDays?: number;
   /** Before this run every customer moves its bank account (1920 → 1921): posted entries change. */
   remapAt?: number;
+  /** The service's `factWindowDays`: undefined for one window per run. */
+  factWindowDays?: number;
 }
 
 /** Wide enough for every window to start at the booking start. */
@@ -82,8 +84,22 @@ const settingsArb: fc.Arbitrary<CustomerSettings> = fc.record({
   recognise: fc.constantFrom(...RECOGNISE),
 });
 
-/** Scenarios: half of them with a fetch window reaching back to the booking start, half with the default. */
-const scenarioArb = (options: { remap?: boolean; spec?: fc.Arbitrary<LedgerSpec>; maxRuns?: number } = {}) =>
+/** Fact windows from a day (many windows per run) to a quarter. */
+const factWindowDaysArb = fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 11, max: 92 }));
+
+/**
+ * Scenarios: half of them with a fetch window reaching back to the booking start, half with the default; a
+ * third of them fetching and posting in fact windows.
+ */
+const scenarioArb = (
+  options: {
+    remap?: boolean;
+    spec?: fc.Arbitrary<LedgerSpec>;
+    maxRuns?: number;
+    /** `never`: one window per run (the properties that count a run's batches); `always`: fact windows. */
+    windows?: 'never' | 'always';
+  } = {},
+) =>
   fc
     .record({
       spec: options.spec ?? specArb,
@@ -91,19 +107,27 @@ const scenarioArb = (options: { remap?: boolean; spec?: fc.Arbitrary<LedgerSpec>
       advances: fc.array(fc.integer({ min: 1, max: 75 }), { maxLength: (options.maxRuns ?? 4) - 1 }),
       wide: fc.boolean(),
       remapAt: fc.integer({ min: 1, max: 3 }),
+      windowDays:
+        options.windows === 'never'
+          ? fc.constant(null)
+          : options.windows === 'always'
+            ? factWindowDaysArb
+            : fc.option(factWindowDaysArb, { freq: 2 }),
     })
-    .map(({ spec, settings, advances, wide, remapAt }): Scenario => ({
+    .map(({ spec, settings, advances, wide, remapAt, windowDays }): Scenario => ({
       spec,
       settings,
       advances,
       ...(wide ? { overlapDays: WIDE_OVERLAP_DAYS } : {}),
       ...(options.remap && remapAt <= advances.length ? { remapAt } : {}),
+      ...(windowDays === null ? {} : { factWindowDays: windowDays }),
     }));
 
 function scenarioWorld(scenario: Scenario, store?: StateStore): Promise<World> {
   return newWorld(scenario.spec, scenario.settings, {
     ...(store === undefined ? {} : { store }),
     ...(scenario.overlapDays === undefined ? {} : { overlapDays: scenario.overlapDays }),
+    ...(scenario.factWindowDays === undefined ? {} : { factWindowDays: scenario.factWindowDays }),
   });
 }
 
@@ -548,17 +572,108 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
   );
 
   it(
+    'in fact windows, runs post the entries of runs in one window, and report the same counts, sums, matches and checks',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarioArb({ remap: true, windows: 'always' }), async (scenario) => {
+          const windowed = await runUninterrupted(scenario);
+          const { factWindowDays: _, ...whole } = scenario;
+          const single = await runUninterrupted(whole);
+          expect(sortedJournals(windowed.world)).toEqual(sortedJournals(single.world));
+          for (const [step, row] of windowed.reports.entries()) {
+            for (const [i, report] of row.entries()) {
+              expect(reportView(report)).toEqual(reportView(single.reports[step][i]));
+            }
+          }
+        }),
+        { numRuns: runs(15) },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'in fact windows, a run that fails in any window (journal or store), then a rerun, leaves the entries of an uninterrupted run',
+    async () => {
+      const POINTS = [
+        'journal',
+        'outbox-write',
+        'outbox-write-later',
+        'mark-posted',
+        'watermark-write',
+      ] as const;
+      await fc.assert(
+        fc.asyncProperty(
+          scenarioArb({ maxRuns: 3, windows: 'always' }),
+          fc.constantFrom(...POINTS),
+          fc.nat({ max: 6 }),
+          fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+          async (scenario, point, failingCall, fraction) => {
+            const a = await runUninterrupted(scenario);
+            const b = await scenarioWorld(scenario);
+            for (let step = 0; step <= scenario.advances.length; step++) {
+              stepTo(b, scenario, step);
+              seedBankLines(b);
+              for (const c of b.customers) {
+                const asOf = b.ledger.today;
+                let failed: boolean;
+                if (point === 'journal') {
+                  // Call `failingCall` (one per window that posts) writes part of its entries, then fails.
+                  let calls = 0;
+                  const journal: JournalAdapter = {
+                    postEntries: async (customer, entries) => {
+                      if (calls++ !== failingCall) return b.journal.postEntries(customer, entries);
+                      await b.journal.postEntries(
+                        customer,
+                        entries.slice(0, Math.floor(fraction * entries.length)),
+                      );
+                      throw new Error('ledger went away');
+                    },
+                    findBankTransactions: (customer, period) =>
+                      b.journal.findBankTransactions(customer, period),
+                    assertBalances: (customer, date, balances) =>
+                      b.journal.assertBalances(customer, date, balances),
+                  };
+                  const report = await serviceOf(b, { journal }).reconcile(c.id, { asOf });
+                  failed = calls > failingCall;
+                  expect(report.status).toBe(failed ? 'failed' : 'ok');
+                } else {
+                  const store = crashingStore(b.store, point);
+                  const report = await serviceOf(b, { store }).reconcile(c.id, { asOf });
+                  failed = store.fired;
+                  expect(report.status).toBe(failed ? 'failed' : 'ok');
+                }
+                const rerun = await serviceOf(b).reconcile(c.id, { asOf });
+                expectHealthy(rerun, scenario, step);
+                if (!failed) expect(rerun.entries.posted).toBe(0);
+              }
+            }
+            expect(sortedJournals(b)).toEqual(sortedJournals(a.world));
+            expect(await undeliveredOf(b)).toEqual(emptyPerCustomer(b));
+          },
+        ),
+        { numRuns: runs(15) },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'a crash before, during or after the journal call, then a rerun, leaves exactly the entries of an uninterrupted run',
     async () => {
       await fc.assert(
-        fc.asyncProperty(scenarioArb({ remap: true }), crashArb, async (scenario, crash) => {
-          const a = await runUninterrupted(scenario);
-          const b = await runCrashed(scenario, crash, a.reports);
-          expect(journalView(b, crash)).toEqual(journalView(a.world, crash));
-          expect(await undeliveredOf(b)).toEqual(emptyPerCustomer(b));
-          const { stored, journal } = await storeAndJournal(b);
-          expect(stored).toEqual(journal);
-        }),
+        fc.asyncProperty(
+          scenarioArb({ remap: true, windows: 'never' }),
+          crashArb,
+          async (scenario, crash) => {
+            const a = await runUninterrupted(scenario);
+            const b = await runCrashed(scenario, crash, a.reports);
+            expect(journalView(b, crash)).toEqual(journalView(a.world, crash));
+            expect(await undeliveredOf(b)).toEqual(emptyPerCustomer(b));
+            const { stored, journal } = await storeAndJournal(b);
+            expect(stored).toEqual(journal);
+          },
+        ),
         { numRuns: runs(30) },
       );
     },
@@ -570,7 +685,7 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
     async () => {
       let n = 0;
       await fc.assert(
-        fc.asyncProperty(scenarioArb({ maxRuns: 3 }), crashArb, async (scenario, crash) => {
+        fc.asyncProperty(scenarioArb({ maxRuns: 3, windows: 'never' }), crashArb, async (scenario, crash) => {
           const a = await runUninterrupted(scenario);
           const path = join(tmpDir, `case-${++n}.sqlite`);
           const opened: StateStore[] = [];
@@ -607,7 +722,7 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          scenarioArb({ maxRuns: 3 }),
+          scenarioArb({ maxRuns: 3, windows: 'never' }),
           fc.integer({ min: 1, max: 7 }),
           fc.nat(),
           fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
@@ -693,7 +808,7 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          scenarioArb({ maxRuns: 3 }),
+          scenarioArb({ maxRuns: 3, windows: 'never' }),
           fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
           async (scenario, fraction) => {
             const world = await scenarioWorld(scenario);
@@ -884,6 +999,33 @@ async function runOnceAtTheEnd(scenario: Pick<Scenario, 'spec' | 'settings' | 'a
   for (const c of once.customers)
     expectOk(await serviceOf(once).reconcile(c.id, { asOf: once.ledger.today }));
   return once;
+}
+
+/** Every customer's journal, by key (windows post in another order than one run). */
+function sortedJournals(world: World): Record<string, JournalEntry[]> {
+  return Object.fromEntries(
+    Object.entries(journalOf(world)).map(([id, entries]) => [id, sortedByKey(entries)]),
+  );
+}
+
+/** What a run reports, with its lists in a fixed order (fact windows list items window by window). */
+function reportView(report: ReconciliationReport) {
+  const byJson = <T>(items: readonly T[]) => items.map((x) => JSON.stringify(x)).sort();
+  return {
+    status: report.status,
+    counts: report.counts,
+    sums: report.sums,
+    entries: { ...report.entries, postedKeys: [...report.entries.postedKeys].sort() },
+    assertions: report.assertions,
+    allocations: byJson(report.allocations),
+    suggestions: byJson(report.suggestions),
+    bankMatches: byJson(report.bankMatches),
+    unmatched: {
+      paymentIds: byJson(report.unmatched.paymentIds),
+      bank: byJson(report.unmatched.bankTransactionIds),
+    },
+    postingIssues: byJson(report.postingIssues),
+  };
 }
 
 function sortedByKey(entries: JournalEntry[]): JournalEntry[] {

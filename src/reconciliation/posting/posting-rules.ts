@@ -263,9 +263,39 @@ class PlannedDesiredEntry implements DesiredEntry {
   }
 }
 
+/** The facts an `unknown-instalment` issue left unbooked (see {@link unbookedFactsOf}). */
+const unbookedFacts = new WeakMap<PostingIssue, UnbookedFacts>();
+
+/**
+ * The facts a posting issue says could not be booked (their other side was not in the snapshot): their base
+ * keys, and their dates (`derived` when one was not Skatteetaten's). Undefined for other issues. A run that
+ * posts in windows leaves out the issue when another window of it books them.
+ * @internal
+ */
+export interface UnbookedFacts {
+  keys: readonly string[];
+  dates: readonly IsoDate[];
+  derived: boolean;
+}
+
+/** See {@link UnbookedFacts}. @internal */
+export function unbookedFactsOf(issue: PostingIssue): UnbookedFacts | undefined {
+  return unbookedFacts.get(issue);
+}
+
 /** Records facts that exist but cannot be booked now, with the reason. */
-function unbooked(ctx: Context, dates: { key: string }[], issue: PostingIssue): void {
-  for (const { key } of dates) ctx.unbooked.push(key);
+function unbooked(
+  ctx: Context,
+  dates: { key: string; item: { date: IsoDate; evidence: Allocation['evidence'] } }[],
+  issue: PostingIssue,
+): void {
+  const keys = dates.map((d) => d.key);
+  for (const key of keys) ctx.unbooked.push(key);
+  unbookedFacts.set(issue, {
+    keys,
+    dates: dates.map((d) => d.item.date),
+    derived: dates.some((d) => d.item.evidence.dateFrom !== undefined),
+  });
   ctx.issues.push(issue);
 }
 

@@ -119,8 +119,8 @@ function hasActivityIn(claim: Claim, period: ClosedPeriod): boolean {
   return false;
 }
 
-/** Items of a date-sorted list whose date is in the period (binary search for the start). */
-function sliceByDate<T>(items: readonly T[], dateOf: (item: T) => IsoDate, period: ClosedPeriod): T[] {
+/** Items of a date-sorted list whose date is in the period (binary search for the start). @internal */
+export function sliceByDate<T>(items: readonly T[], dateOf: (item: T) => IsoDate, period: ClosedPeriod): T[] {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
