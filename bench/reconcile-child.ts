@@ -4,7 +4,9 @@
 // empty store `repeats` times (fresh store and journal each time), optionally a second time on the last store,
 // then times the pure steps one by one on the same data. Progress goes to stderr (`@progress ...`, written
 // synchronously so it survives a crash), the result over IPC (or to stdout when started by hand).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +14,11 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import pg from 'pg';
 import { loadDefaultAccounts, mergeAccounts } from '../src/config/account-mapping.js';
-import type { BankTransaction, JournalEntry } from '../src/journal/journal-adapter.interface.js';
+import type {
+  BankTransaction,
+  JournalAdapter,
+  JournalEntry,
+} from '../src/journal/journal-adapter.interface.js';
 import { MemoryJournalAdapter } from '../src/journal/memory-journal.adapter.js';
 import { allocationsFromSnapshot } from '../src/reconciliation/matching/allocations.js';
 import { matchBankTransactions } from '../src/reconciliation/matching/bank-matching.js';
@@ -30,8 +36,14 @@ import { MemoryStateStore } from '../src/store/memory/memory-state.store.js';
 import { PostgresStateStore } from '../src/store/postgres/postgres-state.store.js';
 import { SqliteStateStore } from '../src/store/sqlite/sqlite-state.store.js';
 import type { StateStore } from '../src/store/state-store.interface.js';
+import type { FactSource } from '../src/reconciliation/fact-source.js';
 import {
   BenchFactSource,
+  HostLedgerJournal,
+  SerializedFactSource,
+  readTextFacts,
+  writeTextFacts,
+  type TextFacts,
   benchAccess,
   generateReconcileData,
   type ReconcileData,
@@ -69,6 +81,20 @@ export interface ChildTask {
   cpuProfileDir?: string;
   /** The service's `journalBatchSize` (default: one journal call per run). */
   journalBatchSize?: number;
+  /** The service's `factWindowDays` (default: one window per run). */
+  factWindowDays?: number;
+  /** The service's `reportItemLimit` (default: whole lists). */
+  reportItemLimit?: number;
+  /**
+   * `memory`: the memory journal, which keeps a copy of every entry (default). `host`: the host's ledger over a
+   * wire, which keeps nothing here (`HostLedgerJournal`), to measure the module's own memory.
+   */
+  journal?: 'memory' | 'host';
+  /**
+   * Keep the facts as JSON text outside the heap and parse each call's period (`SerializedFactSource`), as a run
+   * against the API would hold only what it fetched; default: parsed objects handed out as they are.
+   */
+  factsAsText?: boolean;
 }
 
 export interface RunResult {
@@ -145,11 +171,11 @@ async function openStore(kind: ChildTask['store'], place: string): Promise<State
 function service(
   data: ReconcileData,
   store: StateStore,
-  journal: MemoryJournalAdapter,
+  journal: JournalAdapter,
   timeline?: Timeline,
-  journalBatchSize?: number,
+  task: Pick<ChildTask, 'journalBatchSize' | 'factWindowDays' | 'reportItemLimit'> = {},
+  facts: FactSource = new BenchFactSource(data),
 ) {
-  const facts = new BenchFactSource(data);
   const t = <T extends object>(target: T, label: string) =>
     timeline
       ? timed(target, label, timeline, (method, args) =>
@@ -167,7 +193,9 @@ function service(
     journal: t(journal, 'journal'),
     customers: [data.customer],
     accounts: loadDefaultAccounts(),
-    ...(journalBatchSize === undefined ? {} : { journalBatchSize }),
+    ...(task.journalBatchSize === undefined ? {} : { journalBatchSize: task.journalBatchSize }),
+    ...(task.factWindowDays === undefined ? {} : { factWindowDays: task.factWindowDays }),
+    ...(task.reportItemLimit === undefined ? {} : { reportItemLimit: task.reportItemLimit }),
     logger: false,
   });
 }
@@ -225,9 +253,10 @@ async function runOnce(
         : {}),
     },
     postingIssues: issues,
-    allocations: report.allocations.length,
-    suggestions: report.suggestions.length,
-    bankMatches: report.bankMatches.length,
+    // Listed or left out (reportItemLimit).
+    allocations: report.allocations.length + (report.omitted?.allocations ?? 0),
+    suggestions: report.suggestions.length + (report.omitted?.suggestions ?? 0),
+    bankMatches: report.bankMatches.length + (report.omitted?.bankMatches ?? 0),
     memory,
     retainedHeap: 0,
     rssAfter: 0,
@@ -340,11 +369,31 @@ async function main(task: ChildTask): Promise<ChildResult> {
   fullGc();
   const heapBeforeData = process.memoryUsage().heapUsed;
   const g0 = performance.now();
-  let data: ReconcileData | undefined = generateReconcileData({
-    claims: task.claims,
-    seed: task.seed,
-    shareStrings: task.shareStrings === true,
-  });
+  // As text: generated and written by another process (it needs gigabytes of heap at 10^6), read back here.
+  const text = task.factsAsText ? await textFactsOf(task) : undefined;
+  let data: ReconcileData | undefined = text
+    ? {
+        customer: text.customer,
+        startDate: text.startDate,
+        asOf: text.asOf,
+        claims: [],
+        payments: [],
+        payouts: [],
+        openClaims: {
+          partyId: text.customer.organisasjonsnummer,
+          shielded: false,
+          claims: [],
+          unplacedPayments: [],
+          groups: [],
+        } as unknown as ReconcileData['openClaims'],
+        bankTransactions: [],
+        stats: text.stats,
+      }
+    : generateReconcileData({
+        claims: task.claims,
+        seed: task.seed,
+        shareStrings: task.shareStrings === true,
+      });
   const generateMs = performance.now() - g0;
   progress(`generated ${task.claims} claims in ${generateMs.toFixed(0)} ms`);
 
@@ -357,7 +406,7 @@ async function main(task: ChildTask): Promise<ChildResult> {
     const store = await openStore('memory', '');
     const journal = new MemoryJournalAdapter();
     journal.seedBankTransactions(warm.customer.id, warm.bankTransactions);
-    const svc = service(warm, store, journal, undefined, task.journalBatchSize);
+    const svc = service(warm, store, journal, undefined, task);
     await svc.reconcile(warm.customer.id, { asOf: warm.asOf });
     await svc.reconcile(warm.customer.id, { asOf: warm.asOf });
     await store.close();
@@ -378,8 +427,21 @@ async function main(task: ChildTask): Promise<ChildResult> {
       journal.seedBankTransactions(ref.id, lines.slice(i, i + 50_000));
     return journal;
   };
-  let journal = seeded(data.bankTransactions);
-  data.bankTransactions = [];
+  // The host's ledger keeps its bank lines itself (with the facts, before the baseline); the memory journal holds them.
+  const serialized = text && new SerializedFactSource(text);
+  const host =
+    task.journal === 'host'
+      ? new HostLedgerJournal(serialized ? (p) => serialized.bankLines(p) : data.bankTransactions)
+      : undefined;
+  let journal: JournalAdapter = host ?? seeded(data.bankTransactions);
+  if (!host) data.bankTransactions = [];
+  let facts: FactSource;
+  if (serialized) facts = serialized;
+  else {
+    const parsed = new BenchFactSource(data);
+    if (task.factWindowDays !== undefined) parsed.indexWindows();
+    facts = parsed;
+  }
   let store: StateStore | undefined;
   try {
     fullGc();
@@ -391,7 +453,8 @@ async function main(task: ChildTask): Promise<ChildResult> {
       heapBeforeData,
     };
     const result: ChildResult = { task, generateMs, stats: data.stats, baseline };
-    if (baseline.heapUsed > heapLimit * MAX_BASELINE_SHARE) {
+    // A run in fact windows is meant to fit in the room its heap limit leaves: it is run whatever that room.
+    if (task.factWindowDays === undefined && baseline.heapUsed > heapLimit * MAX_BASELINE_SHARE) {
       result.skipped =
         `the facts alone take ${(baseline.heapUsed / 2 ** 20).toFixed(0)} MB of the ` +
         `${(heapLimit / 2 ** 20).toFixed(0)} MB heap: no room for a run`;
@@ -405,14 +468,14 @@ async function main(task: ChildTask): Promise<ChildResult> {
     let svc: ReconciliationService | undefined;
     for (let run = 0; run < task.repeats; run++) {
       if (store) {
-        const lines = await journal.findBankTransactions(ref, period);
+        const lines = await journal.findBankTransactions!(ref, period);
         await closeStore(store, task.store, storePlace(run - 1));
         store = undefined;
         svc = undefined;
-        journal = seeded(lines);
+        journal = host ?? seeded(lines);
       }
       store = await openStore(task.store, storePlace(run));
-      svc = service(data, store, journal, timeline, task.journalBatchSize);
+      svc = service(data, store, journal, timeline, task, facts);
       const profiler = task.cpuProfileDir && run === 0 ? await startCpuProfile() : undefined;
       const first = await measuredRun(svc, data, timeline);
       if (profiler) {
@@ -437,7 +500,7 @@ async function main(task: ChildTask): Promise<ChildResult> {
       progress(`second run ${result.second.wallMs.toFixed(0)} ms (${result.second.status})`);
     }
     if (task.pure) {
-      const bank = await journal.findBankTransactions(ref, period);
+      const bank = await journal.findBankTransactions!(ref, period);
       const pure = timePureSteps(data, bank);
       result.pure = pure.times;
       result.pureEntries = pure.entries;
@@ -464,8 +527,33 @@ async function closeStore(store: StateStore, kind: ChildTask['store'], place: st
   }
 }
 
+/** Generates the task's data in a process of its own (12 GB of heap) and reads it back as text. */
+async function textFactsOf(task: ChildTask): Promise<TextFacts> {
+  const dir = mkdtempSync(join(tmpdir(), 'kob-reconcile-facts-'));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const writer = fork(fileURLToPath(import.meta.url), ['--write-facts', dir, JSON.stringify(task)], {
+        execArgv: ['--max-old-space-size=12288'],
+        stdio: 'inherit',
+      });
+      writer.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fact writer exited ${code}`))));
+    });
+    return readTextFacts(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const taskJson = process.argv[2];
-if (taskJson) {
+if (taskJson === '--write-facts') {
+  const task = JSON.parse(process.argv[4]) as ChildTask;
+  const data = generateReconcileData({
+    claims: task.claims,
+    seed: task.seed,
+    shareStrings: task.shareStrings === true,
+  });
+  writeTextFacts(data, process.argv[3]);
+} else if (taskJson) {
   main(JSON.parse(taskJson) as ChildTask).then(
     async (result) => {
       await send({ kind: 'result', result });

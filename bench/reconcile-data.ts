@@ -13,6 +13,9 @@
 //
 // Objects are built as a JSON parser would leave them: one fresh object per field and fresh strings for ids and
 // dates (not shared), so the memory figures are those of facts fetched over HTTP.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sliceByDate } from '../src/testing/sandbox/ledger/ledger-queries.js';
 import type { Claim, Instalment, PaymentPlacement, SetOffPlacement } from '../src/domain/claim.model.js';
 import type { ClaimGroupTotals, ClaimPeriod, IsoDate, Period, Totals } from '../src/domain/common.model.js';
 import type { Payment, PaymentClaimPlacement } from '../src/domain/payment.model.js';
@@ -24,7 +27,13 @@ import type {
   PayoutsInPeriod,
 } from '../src/domain/responses.model.js';
 import type { CustomerConfig } from '../src/config/module-options.interface.js';
-import type { BankTransaction } from '../src/journal/journal-adapter.interface.js';
+import type {
+  BankTransaction,
+  CustomerRef,
+  JournalAdapter,
+  JournalEntry,
+  PostResult,
+} from '../src/journal/journal-adapter.interface.js';
 import type { KobApiCustomer } from '../src/api/krav-og-betalinger.client.js';
 import type { AccessCheck } from '../src/auth/access/access-state.model.js';
 import type { FactSource } from '../src/reconciliation/fact-source.js';
@@ -742,23 +751,56 @@ function claimInPeriod(claim: Claim, period: Required<Period>): boolean {
  * measures that). A period covering everything returns the lists as they are.
  */
 export class BenchFactSource implements FactSource {
+  /** Claim indexes by activity day (creation, placements, payouts), for windowed calls; see `indexWindows`. */
+  byDay?: { days: string[]; claims: Int32Array; starts: Int32Array };
+
   constructor(private readonly data: ReconcileData) {}
+
+  /**
+   * Indexes the claims by the days they are active, so a call for a window finds its claims without scanning
+   * them all (as Skatteetaten's server would, by an index): a run in fact windows calls for each window twice.
+   * Call before measuring, so the index counts with the facts.
+   */
+  indexWindows(): this {
+    const pairs: [string, number][] = [];
+    this.data.claims.forEach((claim, i) => {
+      const days = new Set<string>();
+      if (claim.createdDate !== undefined) days.add(claim.createdDate);
+      for (const inst of claim.instalments) {
+        for (const p of inst.placements) if (p.placedDate !== undefined) days.add(p.placedDate);
+        for (const p of inst.payouts) days.add(p.placedDate);
+      }
+      for (const day of days) pairs.push([day, i]);
+    });
+    pairs.sort((a, b) => compare(a[0], b[0]) || a[1] - b[1]);
+    const days: string[] = [];
+    const starts: number[] = [];
+    const claims = new Int32Array(pairs.length);
+    pairs.forEach(([day, i], k) => {
+      if (days[days.length - 1] !== day) {
+        days.push(day);
+        starts.push(k);
+      }
+      claims[k] = i;
+    });
+    starts.push(pairs.length);
+    this.byDay = { days, claims, starts: Int32Array.from(starts) };
+    return this;
+  }
 
   async openClaims(_customer: KobApiCustomer): Promise<OpenClaims> {
     return this.data.openClaims;
   }
 
   async claims(_customer: KobApiCustomer, period: Required<Period>): Promise<ClaimsInPeriod> {
-    const all = this.covers(period);
-    const claims = all ? this.data.claims : this.data.claims.filter((c) => claimInPeriod(c, period));
+    const claims = this.covers(period) ? this.data.claims : this.claimsIn(period);
     return { partyId: BENCH_ORG, shielded: false, period, claims };
   }
 
   async payments(_customer: KobApiCustomer, period: Required<Period>): Promise<PaymentsInPeriod> {
     const all = this.covers(period);
-    const payments = all
-      ? this.data.payments
-      : this.data.payments.filter((p) => within(p.paymentDate, period));
+    // In date order: a window is a slice.
+    const payments = all ? this.data.payments : sliceByDate(this.data.payments, (p) => p.paymentDate, period);
     return { partyId: BENCH_ORG, shielded: false, period, payments };
   }
 
@@ -768,8 +810,238 @@ export class BenchFactSource implements FactSource {
     return { partyId: BENCH_ORG, shielded: false, period, payouts };
   }
 
+  private claimsIn(period: Required<Period>): Claim[] {
+    if (!this.byDay) return this.data.claims.filter((c) => claimInPeriod(c, period));
+    const { days, claims, starts } = this.byDay;
+    const found = new Set<number>();
+    for (let d = lowerBound(days, period.from); d < days.length && days[d] <= period.to; d++) {
+      for (let k = starts[d]; k < starts[d + 1]; k++) found.add(claims[k]);
+    }
+    // In creation order, as the list is.
+    return Int32Array.from(found)
+      .sort()
+      .reduce<Claim[]>((out, i) => (out.push(this.data.claims[i]), out), []);
+  }
+
   private covers(period: Required<Period>): boolean {
     return period.from <= this.data.startDate && period.to >= this.data.asOf;
+  }
+}
+
+function lowerBound(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A data set's facts and bank lines as JSON text (one Buffer per list, outside the V8 heap) with the indexes to
+ * pick a period's items, written to and read from a folder: the measured process reads it without ever holding
+ * the data set's objects (generating them takes gigabytes of heap at 10^6).
+ */
+export interface TextFacts {
+  customer: CustomerConfig;
+  startDate: IsoDate;
+  asOf: IsoDate;
+  stats: ReconcileDataStats;
+  claims: TextList;
+  payments: TextList;
+  payouts: TextList;
+  bankLines: TextList;
+  openClaims: Buffer;
+  /** Claim indexes by activity day (see `BenchFactSource.indexWindows`). */
+  byDay: { days: string[]; claims: Int32Array; starts: Int32Array };
+  paymentDays: string[];
+  payoutDays: string[];
+  bankDays: string[];
+}
+
+/** Items as JSON texts in one Buffer, each at `offsets[i]` to `offsets[i + 1]`. */
+export interface TextList {
+  buffer: Buffer;
+  offsets: Float64Array;
+}
+
+const LISTS = ['claims', 'payments', 'payouts', 'bankLines'] as const;
+
+/** Writes a data set as {@link TextFacts} into `dir`. */
+export function writeTextFacts(data: ReconcileData, dir: string): void {
+  const byDay = new BenchFactSource(data).indexWindows().byDay!;
+  const lists = {
+    claims: data.claims,
+    payments: data.payments,
+    payouts: data.payouts,
+    bankLines: data.bankTransactions,
+  };
+  for (const name of LISTS) {
+    const list = textList(lists[name]);
+    writeFileSync(join(dir, `${name}.json`), list.buffer);
+    writeFileSync(join(dir, `${name}.offsets`), Buffer.from(list.offsets.buffer));
+  }
+  writeFileSync(join(dir, 'open-claims.json'), JSON.stringify(data.openClaims));
+  writeFileSync(join(dir, 'by-day.claims'), Buffer.from(byDay.claims.buffer));
+  writeFileSync(join(dir, 'by-day.starts'), Buffer.from(byDay.starts.buffer));
+  writeFileSync(
+    join(dir, 'meta.json'),
+    JSON.stringify({
+      customer: data.customer,
+      startDate: data.startDate,
+      asOf: data.asOf,
+      stats: data.stats,
+      days: byDay.days,
+      paymentDays: data.payments.map((p) => p.paymentDate),
+      payoutDays: data.payouts.map((p) => p.payoutDate),
+      bankDays: data.bankTransactions.map((l) => l.date),
+    }),
+  );
+}
+
+/** Reads what {@link writeTextFacts} wrote. */
+export function readTextFacts(dir: string): TextFacts {
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Omit<
+    TextFacts,
+    'claims' | 'payments' | 'payouts' | 'bankLines' | 'openClaims' | 'byDay'
+  > & { days: string[] };
+  const list = (name: (typeof LISTS)[number]): TextList => {
+    const offsets = readFileSync(join(dir, `${name}.offsets`));
+    return {
+      buffer: readFileSync(join(dir, `${name}.json`)),
+      offsets: new Float64Array(offsets.buffer, offsets.byteOffset, offsets.length / 8),
+    };
+  };
+  const ints = (file: string) => {
+    const b = readFileSync(join(dir, file));
+    return new Int32Array(b.buffer, b.byteOffset, b.length / 4);
+  };
+  return {
+    customer: meta.customer,
+    startDate: meta.startDate,
+    asOf: meta.asOf,
+    stats: meta.stats,
+    claims: list('claims'),
+    payments: list('payments'),
+    payouts: list('payouts'),
+    bankLines: list('bankLines'),
+    openClaims: readFileSync(join(dir, 'open-claims.json')),
+    byDay: { days: meta.days, claims: ints('by-day.claims'), starts: ints('by-day.starts') },
+    paymentDays: meta.paymentDays,
+    payoutDays: meta.payoutDays,
+    bankDays: meta.bankDays,
+  };
+}
+
+/**
+ * The four endpoints over {@link TextFacts}: each call parses what its period holds, as the client parses a
+ * response, so a run in fact windows holds only the window it works on, as it would against the API (instead of
+ * running in a heap that also carries every parsed fact of the data set, which each major collection walks).
+ */
+export class SerializedFactSource implements FactSource {
+  constructor(private readonly facts: TextFacts) {}
+
+  async openClaims(_customer: KobApiCustomer): Promise<OpenClaims> {
+    return JSON.parse(this.facts.openClaims.toString('utf8')) as OpenClaims;
+  }
+
+  async claims(_customer: KobApiCustomer, period: Required<Period>): Promise<ClaimsInPeriod> {
+    const { days, claims, starts } = this.facts.byDay;
+    const found = new Set<number>();
+    for (let d = lowerBound(days, period.from); d < days.length && days[d] <= period.to; d++) {
+      for (let k = starts[d]; k < starts[d + 1]; k++) found.add(claims[k]);
+    }
+    const covers = period.from <= this.facts.startDate && period.to >= this.facts.asOf;
+    const picked = covers ? undefined : Int32Array.from(found).sort();
+    return {
+      partyId: BENCH_ORG,
+      shielded: false,
+      period,
+      claims: parseList<Claim>(this.facts.claims, picked),
+    };
+  }
+
+  async payments(_customer: KobApiCustomer, period: Required<Period>): Promise<PaymentsInPeriod> {
+    const payments = parseList<Payment>(this.facts.payments, indexesIn(this.facts.paymentDays, period));
+    return { partyId: BENCH_ORG, shielded: false, period, payments };
+  }
+
+  async payouts(_customer: KobApiCustomer, period: Required<Period>): Promise<PayoutsInPeriod> {
+    const days = this.facts.payoutDays;
+    const sorted = days.every((d, i) => i === 0 || days[i - 1] <= d);
+    const picked = sorted
+      ? indexesIn(days, period)
+      : Int32Array.from(days.flatMap((d, i) => (within(d, period) ? [i] : [])));
+    return {
+      partyId: BENCH_ORG,
+      shielded: false,
+      period,
+      payouts: parseList<Payout>(this.facts.payouts, picked),
+    };
+  }
+
+  /** The host's bank lines of a period (for `HostLedgerJournal`). */
+  bankLines(period: Required<Period>): BankTransaction[] {
+    return parseList<BankTransaction>(this.facts.bankLines, indexesIn(this.facts.bankDays, period));
+  }
+}
+
+function textList(items: readonly unknown[]): TextList {
+  const parts = items.map((item) => Buffer.from(JSON.stringify(item)));
+  const offsets = new Float64Array(parts.length + 1);
+  for (let i = 0; i < parts.length; i++) offsets[i + 1] = offsets[i] + parts[i].length;
+  return { buffer: Buffer.concat(parts), offsets };
+}
+
+/** The items at `indexes` (all without), parsed from one JSON array text. */
+function parseList<T>(list: TextList, indexes?: Int32Array): T[] {
+  const n = indexes ? indexes.length : list.offsets.length - 1;
+  const texts: string[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = indexes ? indexes[k] : k;
+    texts[k] = list.buffer.toString('utf8', list.offsets[i], list.offsets[i + 1]);
+  }
+  return JSON.parse(`[${texts.join(',')}]`) as T[];
+}
+
+/** Indexes of the days of a sorted list within the period. */
+function indexesIn(sortedDays: readonly string[], period: Required<Period>): Int32Array {
+  const from = lowerBound(sortedDays, period.from);
+  let to = from;
+  while (to < sortedDays.length && sortedDays[to] <= period.to) to++;
+  const out = new Int32Array(to - from);
+  for (let k = 0; k < out.length; k++) out[k] = from + k;
+  return out;
+}
+
+/**
+ * The host's ledger as the module sees it over a wire: it takes each entry (serialised, as a request body would
+ * be), answers `posted`, and keeps nothing, so a benchmark measures the module's memory, not the ledger's. The
+ * bank lines are the host's, in date order, handed out by period.
+ */
+export class HostLedgerJournal implements JournalAdapter {
+  bytes = 0;
+  /** The host's bank lines, in date order, or a function giving those of a period. */
+  constructor(
+    private readonly bankLines:
+      readonly BankTransaction[] | ((period: Required<Period>) => BankTransaction[]),
+  ) {}
+
+  async postEntries(_customer: CustomerRef, entries: JournalEntry[]): Promise<PostResult[]> {
+    const results: PostResult[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      this.bytes += JSON.stringify(entries[i]).length;
+      results[i] = { idempotencyKey: entries[i].idempotencyKey, status: 'posted', ref: `host:${i}` };
+    }
+    return results;
+  }
+
+  async findBankTransactions(_customer: CustomerRef, period: Period): Promise<BankTransaction[]> {
+    const closed = { from: period.from, to: period.to ?? '9999-12-31' };
+    const lines = this.bankLines;
+    return typeof lines === 'function' ? lines(closed) : sliceByDate(lines, (l) => l.date, closed);
   }
 }
 
