@@ -232,7 +232,7 @@ export type {
   ReconcileOptions,
   AccessChecker,
 } from './reconciliation/reconciliation.service.js';
-export type { ReconciliationReport } from './reconciliation/reconciliation-report.js';
+export type { ReconciliationReport, ReportList } from './reconciliation/reconciliation-report.js';
 export type { FactSource } from './reconciliation/fact-source.js';
 export { checkMirror, mirrorSubjects } from './reconciliation/reconciliation-assertions.js';
 export type {
