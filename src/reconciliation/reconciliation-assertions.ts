@@ -77,31 +77,6 @@ export function checkMirror(input: MirrorInput): AssertionResult[] {
   return results;
 }
 
-/** {@link checkMirror} reduced to what a run reports: how many checks, the failures, the clearing check. @internal */
-export interface MirrorSummary {
-  checked: number;
-  failures: AssertionResult[];
-  clearing?: AssertionResult;
-}
-
-/**
- * The same checks as {@link checkMirror}, in the same order, keeping only the failures and the clearing check
- * (a run checks hundreds of thousands of instalments; the passing ones need no objects).
- * @internal
- */
-export function summariseMirror(input: MirrorInput): MirrorSummary {
-  const summary: MirrorSummary = { checked: 0, failures: [] };
-  visitMirrorChecks(input, (name, subject, expected, actual) => {
-    summary.checked++;
-    const ok = actual - expected === 0;
-    if (ok && name !== 'clearing-balance') return;
-    const r = result(name, subject, expected, actual);
-    if (!ok) summary.failures.push(r);
-    if (name === 'clearing-balance' && summary.clearing === undefined) summary.clearing = r;
-  });
-  return summary;
-}
-
 /** Called per check with Skatteetaten's figure and ours. @internal */
 export type CheckVisitor = (
   name: AssertionResult['name'],

@@ -55,15 +55,10 @@ import {
   type SnapshotParents,
 } from './posting/posting-rules.js';
 import { buildSnapshot, indexSnapshot, type ReconciliationSnapshot } from './posting/snapshot.js';
-import {
-  mirrorSubjects,
-  summariseMirror,
-  type AssertionResult,
-  type MirrorInput,
-} from './reconciliation-assertions.js';
+import { mirrorSubjects, type MirrorInput } from './reconciliation-assertions.js';
 import { RECONCILIATION_DEFAULTS } from './reconciliation-defaults.js';
 import type { ReconciliationReport } from './reconciliation-report.js';
-import { ReportLists } from './report-lists.js';
+import { itemCount, ReportLists } from './report-lists.js';
 import { RunChecks } from './run-checks.js';
 
 /** Decides whether a customer's access is valid now; `AccessStatusService` is one. @publicApi */
@@ -176,31 +171,18 @@ export class ReconciliationService {
 
   constructor(private readonly options: ReconciliationServiceOptions) {
     const overlap = options.overlapDays ?? RECONCILIATION_DEFAULTS.overlapDays;
-    if (!Number.isSafeInteger(overlap) || overlap < 0 || overlap > 3660) {
-      throw new RangeError('overlapDays must be a whole number of days from 0 to 3660');
-    }
-    this.overlapDays = overlap;
+    this.overlapDays = wholeNumber('overlapDays', overlap, 'days', { min: 0, max: 3660 });
     this.lockTtlMs = options.lockTtlMs ?? RECONCILIATION_DEFAULTS.lockTtlMs;
     const chunk = options.outboxChunkSize ?? RECONCILIATION_DEFAULTS.outboxChunkSize;
-    if (!Number.isSafeInteger(chunk) || chunk < 1) {
-      throw new RangeError('outboxChunkSize must be a whole number of entries, at least 1');
-    }
-    this.outboxChunkSize = chunk;
+    this.outboxChunkSize = wholeNumber('outboxChunkSize', chunk, 'entries', { min: 1 });
+    // Infinity is what leaving these out means: one journal call per run, whole lists.
     const batch = options.journalBatchSize ?? Number.POSITIVE_INFINITY;
-    if (batch !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(batch) || batch < 1)) {
-      throw new RangeError('journalBatchSize must be a whole number of entries, at least 1');
-    }
-    this.journalBatchSize = batch;
+    this.journalBatchSize = wholeNumber('journalBatchSize', batch, 'entries', { min: 1, unbounded: true });
     const days = options.factWindowDays;
-    if (days !== undefined && (!Number.isSafeInteger(days) || days < 1 || days > 366)) {
-      throw new RangeError('factWindowDays must be a whole number of days from 1 to 366');
-    }
-    this.factWindowDays = days;
+    this.factWindowDays =
+      days === undefined ? undefined : wholeNumber('factWindowDays', days, 'days', { min: 1, max: 366 });
     const limit = options.reportItemLimit ?? Number.POSITIVE_INFINITY;
-    if (limit !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(limit) || limit < 0)) {
-      throw new RangeError('reportItemLimit must be a whole number of items, at least 0');
-    }
-    this.reportItemLimit = limit;
+    this.reportItemLimit = wholeNumber('reportItemLimit', limit, 'items', { min: 0, unbounded: true });
     this.clock = options.clock ?? systemClock;
     this.logger =
       options.logger === false ? undefined : (options.logger ?? new Logger(ReconciliationService.name));
@@ -282,7 +264,9 @@ export class ReconciliationService {
       const totals = await store.postedTotals(customer.id, subjects);
       // A dry run asserts what the books would show with the plan posted.
       if (report.dryRun) for (const p of w.plan.toPost) addEffects(totals, effectsOf(p, w.latest));
-      this.assert(report, w.snapshot, customer, accounts, w.rules.entries, { totals });
+      const checks = new RunChecks();
+      checks.add(mirrorInput(w, customer, accounts, totals), at);
+      report.assertions = checks.results();
       const status = block ? 'blocked' : report.assertions.ok ? 'ok' : 'blocked';
       return this.finish(report, status, started, block ? `posting is blocked: ${block.reason}` : undefined);
     }
@@ -324,16 +308,7 @@ export class ReconciliationService {
       // journal confirmed has just brought up to date.
       const subjects = mirrorSubjects(w.snapshot, accounts.taxAccountClearing);
       const totals = await store.postedTotals(customer.id, subjects);
-      checks.add(
-        {
-          snapshot: w.snapshot,
-          customer,
-          clearingAccount: accounts.taxAccountClearing,
-          desired: w.rules.entries,
-          posted: { totals },
-        },
-        at,
-      );
+      checks.add(mirrorInput(w, customer, accounts, totals), at);
       if (at.last) {
         lastWindow = w;
         break;
@@ -457,8 +432,7 @@ export class ReconciliationService {
         windowed && openClaims ? buildSnapshot({ customer: ref, asOf: report.asOf, openClaims }) : snapshot;
       for (const s of suggestPlacements(open)) lists.add('suggestions', s);
     }
-    const own =
-      at.run === at.window ? snapshot.payments : snapshot.payments.filter((p) => isPaymentHome(p, at));
+    const own = windowed ? snapshot.payments.filter((p) => isPaymentHome(p, at)) : snapshot.payments;
     let bankMatches: BankMatch[] = [];
     if (journal.findBankTransactions) {
       bankMatches = await this.matchBank(run, at, own);
@@ -638,25 +612,6 @@ export class ReconciliationService {
     }
   }
 
-  private assert(
-    report: ReconciliationReport,
-    snapshot: MirrorInput['snapshot'],
-    customer: CustomerConfig,
-    accounts: AccountMapping,
-    desired: MirrorInput['desired'],
-    posted: MirrorInput['posted'],
-  ): void {
-    const { checked, failures, clearing } = summariseMirror({
-      snapshot,
-      customer,
-      clearingAccount: accounts.taxAccountClearing,
-      desired,
-      posted,
-    });
-    report.assertions = { ok: failures.length === 0, checked, failures };
-    (report as ReportWithClearing).clearing = clearing;
-  }
-
   /**
    * The claims of the directory this snapshot's entries may consult (`directoryLookups`, then the principals of
    * those, in turn), parsed, and the stored JSON of those and of the snapshot's own claims (to write only
@@ -732,7 +687,6 @@ export class ReconciliationService {
     report.status = status;
     if (reason !== undefined) report.reason = reason;
     report.durationMs = this.clock.now() - started;
-    delete (report as ReportWithClearing).clearing;
     return {
       finishedAt: new Date(this.clock.now()).toISOString(),
       status,
@@ -788,7 +742,21 @@ interface HeldLock {
   released: boolean;
 }
 
-type ReportWithClearing = ReconciliationReport & { clearing?: AssertionResult };
+/** What the mirror checks compare for a planned window, against the posted totals. */
+function mirrorInput(
+  w: WindowPlan,
+  customer: CustomerConfig,
+  accounts: AccountMapping,
+  totals: ReadonlyMap<string, number>,
+): MirrorInput {
+  return {
+    snapshot: w.snapshot,
+    customer,
+    clearingAccount: accounts.taxAccountClearing,
+    desired: w.rules.entries,
+    posted: { totals },
+  };
+}
 
 /** The base keys of the in-scope entries a snapshot calls for (out-of-scope ones are never posted). */
 function inScopeKeys(desired: readonly DesiredEntry[]): string[] {
@@ -957,10 +925,10 @@ function summaryOf(report: ReconciliationReport): Record<string, unknown> {
     window: report.window,
     counts: report.counts,
     sums: report.sums,
-    allocations: listed(report, 'allocations'),
-    suggestions: listed(report, 'suggestions'),
-    bankMatches: listed(report, 'bankMatches'),
-    entries: { ...report.entries, postedKeys: listed(report, 'postedKeys') },
+    allocations: itemCount(report, 'allocations'),
+    suggestions: itemCount(report, 'suggestions'),
+    bankMatches: itemCount(report, 'bankMatches'),
+    entries: { ...report.entries, postedKeys: itemCount(report, 'postedKeys') },
     assertions: {
       ok: report.assertions.ok,
       checked: report.assertions.checked,
@@ -969,12 +937,21 @@ function summaryOf(report: ReconciliationReport): Record<string, unknown> {
   };
 }
 
-/** Items in one of the report's lists, listed or left out. */
-function listed(
-  report: ReconciliationReport,
-  name: 'allocations' | 'suggestions' | 'bankMatches' | 'postedKeys',
-) {
-  return new ReportLists(report, 0).count(name);
+/**
+ * `value` when it is a whole number within the range (or Infinity, when `unbounded` allows it); a RangeError
+ * naming the option otherwise.
+ */
+function wholeNumber(
+  name: string,
+  value: number,
+  unit: string,
+  range: { min: number; max?: number; unbounded?: boolean },
+): number {
+  if (range.unbounded && value === Number.POSITIVE_INFINITY) return value;
+  const { min, max } = range;
+  if (Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max)) return value;
+  const bounds = max === undefined ? `, at least ${min}` : ` from ${min} to ${max}`;
+  throw new RangeError(`${name} must be a whole number of ${unit}${bounds}`);
 }
 
 function describe(error: unknown): string {

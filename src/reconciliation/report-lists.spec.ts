@@ -1,5 +1,5 @@
 import type { ReconciliationReport } from './reconciliation-report.js';
-import { ReportLists } from './report-lists.js';
+import { itemCount, ReportLists } from './report-lists.js';
 
 function emptyReport(): ReconciliationReport {
   return {
@@ -22,9 +22,9 @@ describe('ReportLists', () => {
     expect(report.entries.postedKeys).toEqual(['k1', 'k2']);
     expect(report.unmatched).toEqual({ paymentIds: ['p1', 'p2'], bankTransactionIds: ['b1'] });
     expect(report.omitted).toEqual({ postedKeys: 2 });
-    expect(lists.count('postedKeys')).toBe(4);
-    expect(lists.count('unmatchedPaymentIds')).toBe(2);
-    expect(lists.count('allocations')).toBe(0);
+    expect(itemCount(report, 'postedKeys')).toBe(4);
+    expect(itemCount(report, 'unmatchedPaymentIds')).toBe(2);
+    expect(itemCount(report, 'allocations')).toBe(0);
   });
 
   it('leaves omitted out while nothing was left out, and lists nothing at a limit of 0', () => {

@@ -13,7 +13,7 @@ export class ReportLists {
   ) {}
 
   add(name: ReportList, item: unknown): void {
-    const list = this.list(name);
+    const list = listOf(this.report, name);
     if (list.length < this.limit) {
       list.push(item);
       return;
@@ -21,23 +21,22 @@ export class ReportLists {
     const omitted = (this.report.omitted ??= {});
     omitted[name] = (omitted[name] ?? 0) + 1;
   }
+}
 
-  /** Items in the list, listed or left out. */
-  count(name: ReportList): number {
-    return this.list(name).length + (this.report.omitted?.[name] ?? 0);
-  }
+/** Items in one of a report's lists, listed or left out (`report.omitted`). @internal */
+export function itemCount(report: ReconciliationReport, name: ReportList): number {
+  return listOf(report, name).length + (report.omitted?.[name] ?? 0);
+}
 
-  private list(name: ReportList): unknown[] {
-    const r = this.report;
-    switch (name) {
-      case 'unmatchedPaymentIds':
-        return r.unmatched.paymentIds;
-      case 'unmatchedBankTransactionIds':
-        return r.unmatched.bankTransactionIds;
-      case 'postedKeys':
-        return r.entries.postedKeys;
-      default:
-        return r[name];
-    }
+function listOf(r: ReconciliationReport, name: ReportList): unknown[] {
+  switch (name) {
+    case 'unmatchedPaymentIds':
+      return r.unmatched.paymentIds;
+    case 'unmatchedBankTransactionIds':
+      return r.unmatched.bankTransactionIds;
+    case 'postedKeys':
+      return r.entries.postedKeys;
+    default:
+      return r[name];
   }
 }

@@ -20,8 +20,9 @@ import {
  * payment in its own window (and in the last if it is still unplaced), the last check standing. A window books
  * every entry on its claims, but a set-off or payout dated later may be booked by a later window, and a payment's
  * placements by its claims' home windows: an instalment or payment with such a fact dated after its window is
- * checked again at the end, from what the check found then and what has been posted since. With one window this
- * is `summariseMirror`: the same checks, count and failures, in the same order.
+ * checked again at the end, from what the check found then and what has been posted since. With one window these
+ * are `checkMirror`'s checks, counted, with its failures in its order; the passing ones need no objects (a run
+ * checks hundreds of thousands of instalments).
  * @internal
  */
 export class RunChecks {

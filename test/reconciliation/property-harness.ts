@@ -220,3 +220,30 @@ export const downJournal: JournalAdapter = {
     throw new Error('host ledger unreachable');
   },
 };
+
+/**
+ * A journal over `inner` whose call number `failingCall` (counted from 0; -1: none) writes the first `fraction`
+ * of its entries to `inner`, then fails, as a host ledger that goes away mid-request. Every other call, the bank
+ * lines and the balance assertions go to `inner`. `sizes` records each call's entries, `partial` how many the
+ * failing call wrote.
+ */
+export function refusingJournal(
+  inner: MemoryJournalAdapter,
+  failingCall: number,
+  fraction: number,
+): JournalAdapter & { sizes: number[]; partial: number } {
+  const journal = {
+    sizes: [] as number[],
+    partial: 0,
+    async postEntries(customer: CustomerRef, entries: JournalEntry[]): Promise<PostResult[]> {
+      journal.sizes.push(entries.length);
+      if (journal.sizes.length - 1 !== failingCall) return inner.postEntries(customer, entries);
+      journal.partial = Math.floor(fraction * entries.length);
+      await inner.postEntries(customer, entries.slice(0, journal.partial));
+      throw new Error('ledger went away');
+    },
+    findBankTransactions: inner.findBankTransactions.bind(inner),
+    assertBalances: inner.assertBalances.bind(inner),
+  };
+  return journal;
+}

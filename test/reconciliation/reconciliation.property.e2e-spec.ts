@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { RecognitionMode } from '../../src/config/module-options.interface.js';
-import type { JournalAdapter, JournalEntry } from '../../src/journal/journal-adapter.interface.js';
+import type { JournalEntry } from '../../src/journal/journal-adapter.interface.js';
 import type { ReconciliationReport } from '../../src/reconciliation/reconciliation-report.js';
 import { MemoryStateStore, SqliteStateStore, type StateStore } from '../../src/store/index.js';
 import {
@@ -24,6 +24,7 @@ import {
   journalOf,
   newWorld,
   outcome,
+  refusingJournal,
   serviceOf,
   undeliveredOf,
   DEFAULT_SETTINGS,
@@ -619,23 +620,9 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
                 let failed: boolean;
                 if (point === 'journal') {
                   // Call `failingCall` (one per window that posts) writes part of its entries, then fails.
-                  let calls = 0;
-                  const journal: JournalAdapter = {
-                    postEntries: async (customer, entries) => {
-                      if (calls++ !== failingCall) return b.journal.postEntries(customer, entries);
-                      await b.journal.postEntries(
-                        customer,
-                        entries.slice(0, Math.floor(fraction * entries.length)),
-                      );
-                      throw new Error('ledger went away');
-                    },
-                    findBankTransactions: (customer, period) =>
-                      b.journal.findBankTransactions(customer, period),
-                    assertBalances: (customer, date, balances) =>
-                      b.journal.assertBalances(customer, date, balances),
-                  };
+                  const journal = refusingJournal(b.journal, failingCall, fraction);
                   const report = await serviceOf(b, { journal }).reconcile(c.id, { asOf });
-                  failed = calls > failingCall;
+                  failed = journal.sizes.length > failingCall;
                   expect(report.status).toBe(failed ? 'failed' : 'ok');
                 } else {
                   const store = crashingStore(b.store, point);
@@ -742,24 +729,11 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
                 // Every other customer run: the journal refuses one batch after writing part of it.
                 const batches = Math.ceil(expected / size);
                 const failing = batches > 0 && (pick + refused + step) % 2 === 0 ? pick % batches : -1;
-                const sizes: number[] = [];
-                let partial = 0;
-                const journal: JournalAdapter = {
-                  postEntries: async (customer, entries) => {
-                    sizes.push(entries.length);
-                    if (sizes.length - 1 !== failing) return b.journal.postEntries(customer, entries);
-                    partial = Math.floor(fraction * entries.length);
-                    await b.journal.postEntries(customer, entries.slice(0, partial));
-                    throw new Error('ledger went away');
-                  },
-                  findBankTransactions: (customer, period) =>
-                    b.journal.findBankTransactions(customer, period),
-                  assertBalances: (customer, date, balances) =>
-                    b.journal.assertBalances(customer, date, balances),
-                };
+                const journal = refusingJournal(b.journal, failing, fraction);
                 const report = await serviceOf(b, { journal, journalBatchSize: size }).reconcile(c.id, {
                   asOf,
                 });
+                const { sizes } = journal;
                 expect(sizes.every((n) => n <= size)).toBe(true);
                 if (failing < 0) {
                   expectHealthy(report, scenario, step);
@@ -773,7 +747,7 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
                 expect(sizes.length).toBe(failing + 1);
                 expect(report.status).toBe('failed');
                 expect(report.entries).toMatchObject({ posted: sent, duplicate: 0, failed: failedBatch });
-                expect(b.journal.entries(c.id).length).toBe(before + sent + partial);
+                expect(b.journal.entries(c.id).length).toBe(before + sent + journal.partial);
                 // In outbox order: the confirmed batches posted, the refused one failed, the rest never sent.
                 const rows = (await b.store.listOutbox(c.id)).slice(-expected);
                 expect(rows.map((r) => r.status)).toEqual([
@@ -784,8 +758,8 @@ describe('ReconciliationService over sandbox ledgers (properties)', () => {
                 const rerun = await serviceOf(b, { journalBatchSize: size }).reconcile(c.id, { asOf });
                 expectHealthy(rerun, scenario, step);
                 expect(rerun.entries).toMatchObject({
-                  duplicate: partial,
-                  posted: expected - sent - partial,
+                  duplicate: journal.partial,
+                  posted: expected - sent - journal.partial,
                 });
                 // The refused run made failing + 1 calls (the last one wrote `partial` entries), the rerun the rest.
                 expect(b.journal.postCalls().length).toBe(
