@@ -39,7 +39,7 @@ import {
   type WindowPosition,
 } from './fact-windows.js';
 import { allocationsFromSnapshot, type Allocation } from './matching/allocations.js';
-import { matchBankTransactions, type BankMatch } from './matching/bank-matching.js';
+import { BankMatchSweep, type BankMatch } from './matching/bank-matching.js';
 import { suggestPlacements } from './matching/suggestions.js';
 import { claimDirectory, type ClaimRef } from './posting/claim-accounts.js';
 import { directoryLookups, instalmentClaimRows, missingPrincipals } from './posting/directory-lookups.js';
@@ -134,7 +134,7 @@ export class UnknownCustomerError extends KobError {
 
 const WATERMARK = 'facts';
 // A payment and its bank line are at most this far apart (the KID match's reach, `kidDateWindowDays`): a window
-// matches its payments against the lines this far around it.
+// fetches the bank lines up to this far past its end.
 const BANK_REACH_DAYS = 30;
 const NO_PARENTS: SnapshotParents = { instalments: new Set(), payments: new Set() };
 // The fact store keeps, per claim id, the claim's type, group, principal and instalments (as JSON), not a hash.
@@ -485,9 +485,10 @@ export class ReconciliationService {
   }
 
   /**
-   * Links the window's own payments to the host's bank lines: those within the KID match's reach of the window
-   * (within the run's period), less the lines an earlier window matched. A line is reported unmatched once no
-   * later window can match it.
+   * Links the window's own payments to the host's bank lines through the run's {@link BankMatchSweep}: each
+   * window fetches the lines up to the KID match's reach past its end (within the run's period) not fetched
+   * before, and gets the matches and unmatched items no later window can change, so the run's are those of one
+   * window over its whole period.
    */
   private async matchBank(
     run: RunState,
@@ -495,39 +496,14 @@ export class ReconciliationService {
     payments: readonly Payment[],
   ): Promise<BankMatch[]> {
     const { ref, lists, tally } = run;
-    const { window } = at;
-    const reach = {
-      from: maxDate(at.run.from, addDays(window.from, -BANK_REACH_DAYS)),
-      to: minDate(at.run.to, addDays(window.to, BANK_REACH_DAYS)),
-    };
-    const fetched = await this.options.journal.findBankTransactions!(
-      ref,
-      at.run === at.window ? window : reach,
-    );
-    const lines =
-      tally.bankMatched.size === 0 ? fetched : fetched.filter((l) => !tally.bankMatched.has(l.id));
-    const bank = matchBankTransactions(payments, lines);
+    const from = tally.bankFetchedTo === undefined ? at.run.from : addDays(tally.bankFetchedTo, 1);
+    const to = at.last ? at.run.to : minDate(at.run.to, addDays(at.window.to, BANK_REACH_DAYS));
+    const lines = from <= to ? await this.options.journal.findBankTransactions!(ref, { from, to }) : [];
+    tally.bankFetchedTo = to;
+    const bank = tally.bank.advance(payments, lines, at.last ? undefined : at.window.to);
     for (const m of bank.matches) lists.add('bankMatches', m);
     for (const id of bank.unmatchedPaymentIds) lists.add('unmatchedPaymentIds', id);
-    if (at.last) {
-      for (const id of bank.unmatchedBankTransactionIds) lists.add('unmatchedBankTransactionIds', id);
-      return bank.matches;
-    }
-    // The next window fetches the lines from here on again: those matched now are left out there, those left
-    // unmatched are reported there (or later).
-    const nextFrom = addDays(window.to, 1 - BANK_REACH_DAYS);
-    const dates = new Map<string, IsoDate>();
-    for (const l of lines) dates.set(l.id, l.date);
-    for (const id of bank.unmatchedBankTransactionIds) {
-      if (dates.get(id)! < nextFrom) lists.add('unmatchedBankTransactionIds', id);
-    }
-    for (const [id, date] of tally.bankMatched) if (date < nextFrom) tally.bankMatched.delete(id);
-    for (const m of bank.matches) {
-      for (const id of m.bankTransactionIds) {
-        const date = dates.get(id)!;
-        if (date >= nextFrom) tally.bankMatched.set(id, date);
-      }
-    }
+    for (const id of bank.unmatchedBankTransactionIds) lists.add('unmatchedBankTransactionIds', id);
     return bank.matches;
   }
 
@@ -716,8 +692,10 @@ interface RunState {
 class WindowTally {
   /** Allocations dated outside the run's period, by key, reported at the run's end (see `placeAllocation`). */
   readonly allocationsOutside = new Map<string, Allocation>();
-  /** Bank lines matched by a window that the next window fetches again, with their dates. */
-  readonly bankMatched = new Map<string, IsoDate>();
+  /** The run's bank matching, window by window. */
+  readonly bank = new BankMatchSweep({ kidDateWindowDays: BANK_REACH_DAYS });
+  /** The last day of the bank lines fetched so far. */
+  bankFetchedTo: IsoDate | undefined;
   /** Posting issues reported (by message). */
   readonly issuesSeen = new Set<string>();
   /** Issues about facts a window could not book, with their keys, until the run's end. */

@@ -3,7 +3,7 @@ import type { Payment } from '../../domain/payment.model.js';
 import type { BankTransaction } from '../../journal/journal-adapter.interface.js';
 import { textHash } from '../posting/snapshot.js';
 import { normaliseBankAccount } from './bank-accounts.js';
-import { matchBankTransactions } from './bank-matching.js';
+import { BankMatchSweep, matchBankTransactions, type BankMatchResult } from './bank-matching.js';
 
 const TAX = '76940524802';
 const VAT = '76940518888';
@@ -214,5 +214,148 @@ describe('matchBankTransactions', () => {
         },
       ),
     );
+  });
+});
+
+describe('BankMatchSweep', () => {
+  const date = (d: number) => new Date(Date.UTC(2026, 0, d)).toISOString().slice(0, 10);
+  const byJson = <T>(xs: readonly T[]) => xs.map((x) => JSON.stringify(x)).sort();
+  const same = (r: BankMatchResult) => ({
+    matches: byJson(r.matches),
+    unmatchedPaymentIds: r.unmatchedPaymentIds,
+    unmatchedBankTransactionIds: r.unmatchedBankTransactionIds,
+  });
+
+  // Short date windows over a month, few amounts, KIDs and accounts: KID matches reach across parts, and sums
+  // of payments meet bank lines near the parts' edges.
+  const options = { dateWindowDays: 2, kidDateWindowDays: 6, maxSplitParts: 3, maxSplitCandidates: 6 };
+  const lastDay = 30;
+  interface Item {
+    day: number;
+    amount: number;
+    kid?: string;
+    account?: string;
+  }
+
+  /** The sweep's results over parts ending on `cuts`, next to one call's over the whole. */
+  function sweepAndWhole(
+    ps: readonly Item[],
+    bs: readonly Item[],
+    cuts: readonly number[],
+    refetch: boolean,
+  ) {
+    const payments = ps.map((p, i) => payment(`P${i}`, date(p.day), p.amount, p.kid, p.account));
+    const lines = bs.map((b, i) =>
+      bank(`B${i}`, date(b.day), b.amount, {
+        ...(b.kid === undefined ? {} : { kid: b.kid }),
+        ...(b.account === undefined ? {} : { counterpartyAccount: b.account }),
+      }),
+    );
+    const within = (d: string, from: number, to: number) => d >= date(from) && d <= date(to);
+    // Each part passes its payments and the lines up to its end + the KID reach: only the new ones, or
+    // (refetch) all from its start - the reach, as a run in fact windows fetched them.
+    const ends = [...cuts].sort((a, b) => a - b);
+    const sweep = new BankMatchSweep(options);
+    const parts: BankMatchResult[] = [];
+    let from = 1;
+    let fetchedTo = 0;
+    for (const [i, end] of [...ends, lastDay].entries()) {
+      const last = i === ends.length;
+      const to = last ? lastDay : end + options.kidDateWindowDays;
+      const fetchFrom = refetch ? from - options.kidDateWindowDays : fetchedTo + 1;
+      parts.push(
+        sweep.advance(
+          payments.filter((p) => within(p.paymentDate, from, end)),
+          lines.filter((l) => within(l.date, fetchFrom, to)),
+          last ? undefined : date(end),
+        ),
+      );
+      from = end + 1;
+      fetchedTo = to;
+    }
+    const swept = {
+      matches: parts.flatMap((r) => r.matches),
+      unmatchedPaymentIds: parts.flatMap((r) => r.unmatchedPaymentIds),
+      unmatchedBankTransactionIds: parts.flatMap((r) => r.unmatchedBankTransactionIds),
+    };
+    return { swept: same(swept), whole: same(matchBankTransactions(payments, lines, options)) };
+  }
+
+  it('matches a period given in parts as one call over the whole does (property)', () => {
+    const item = fc.record({
+      day: fc.integer({ min: 1, max: lastDay }),
+      amount: fc.constantFrom(1_000, 2_000, 3_000),
+      kid: fc.constantFrom('11', '22', undefined),
+      account: fc.constantFrom(TAX, VAT, undefined),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(item, { maxLength: 40 }),
+        fc.array(item, { maxLength: 40 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: lastDay - 1 }), { maxLength: 8 }),
+        fc.boolean(),
+        (ps, bs, cuts, refetch) => {
+          const { swept, whole } = sweepAndWhole(ps, bs, cuts, refetch);
+          expect(swept).toEqual(whole);
+        },
+      ),
+      { numRuns: 500 * Number(process.env.KOB_PROPERTY_RUNS ?? 1) },
+    );
+  });
+
+  // Each tier waits until the tier before has settled everything within its date window (found by the property
+  // above with each wait a window shorter).
+  const k = { kid: '11', account: TAX };
+  it.each([
+    [
+      'an amount match, for the KID tier',
+      [{ day: 1, amount: 2_000, account: TAX }],
+      [{ day: 2, amount: 2_000, ...k }],
+      7,
+    ],
+    [
+      'a bank-line split, for the amount tier',
+      [
+        { day: 1, amount: 1_000, ...k },
+        { day: 2, amount: 2_000, ...k },
+      ],
+      [{ day: 1, amount: 3_000, ...k }],
+      9,
+    ],
+    [
+      'a payment split, for the bank-line splits',
+      [{ day: 1, amount: 2_000, ...k }],
+      [
+        { day: 1, amount: 1_000, ...k },
+        { day: 2, amount: 1_000, ...k },
+      ],
+      11,
+    ],
+    [
+      'an unmatched line, for the payment splits',
+      [{ day: 2, amount: 3_000, ...k }],
+      [
+        { day: 1, amount: 2_000, ...k },
+        { day: 1, amount: 1_000, ...k },
+      ],
+      13,
+    ],
+  ])('waits for what can still change %s', (_what, ps: Item[], bs: Item[], cut: number) => {
+    const { swept, whole } = sweepAndWhole(ps, bs, [cut], false);
+    expect(whole.matches).toHaveLength(1);
+    expect(swept).toEqual(whole);
+  });
+
+  it('settles a payment once no later part can change its match, and refuses a part after the last', () => {
+    const sweep = new BankMatchSweep({ dateWindowDays: 2, kidDateWindowDays: 6 });
+    // No KID: only the amount tier can match it, once the lines within 2 days are past the KID tier's reach.
+    const first = sweep.advance([payment('P1', date(10), 1_000)], [], date(10));
+    expect(first).toEqual({ matches: [], unmatchedPaymentIds: [], unmatchedBankTransactionIds: [] });
+    const second = sweep.advance([], [bank('B1', date(11), 1_000, { counterpartyAccount: TAX })], date(18));
+    expect(brief(second)).toEqual([['amount-date-account', 'suggested', ['P1'], ['B1']]]);
+    const lonely = sweep.advance([payment('P2', date(20), 7_000)], [], date(40));
+    expect(lonely.unmatchedPaymentIds).toEqual(['P2']);
+    sweep.advance([], []);
+    expect(() => sweep.advance([], [])).toThrow(/after the last call/);
   });
 });

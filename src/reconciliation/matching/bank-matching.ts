@@ -78,6 +78,8 @@ interface Side {
   /** Where the account is: a payment's receiving account, or a bank line's counterparty account text. */
   accountFrom: BankAccount | string | undefined;
   used: boolean;
+  /** The tiers a {@link BankMatchSweep} has taken it through after the KID tier (0, 1 or 2). */
+  stage: number;
 }
 
 /**
@@ -92,137 +94,300 @@ export function matchBankTransactions(
   bankTransactions: readonly BankTransaction[],
   options: BankMatchOptions = {},
 ): BankMatchResult {
-  const window = options.dateWindowDays ?? 5;
-  const kidWindow = options.kidDateWindowDays ?? 30;
-  const maxParts = options.maxSplitParts ?? 5;
-  const maxCandidates = options.maxSplitCandidates ?? 12;
-  const sides = new SideMaker();
-  const pays: Side[] = [];
-  for (const p of payments) {
-    if (p.amount > 0)
-      pays.push(sides.side(p.paymentId, p.paymentDate, p.amount, p.paidFrom?.kid, p.receivingAccount));
-  }
-  pays.sort(bySideOrder);
-  const banks: Side[] = [];
-  for (const b of bankTransactions) {
-    if (b.amount > 0) banks.push(sides.side(b.id, b.date, b.amount, b.kid, b.counterpartyAccount));
-  }
-  banks.sort(bySideOrder);
-  const matches: BankMatch[] = [];
-  const found: Found = { item: undefined, candidates: 0 };
-
-  // T1: KID and amount. Bank lines by a hash of the KID (a number: no string keys to compare while the map
-  // fills), the KID itself compared only for a line of the same amount in the window; nearly every KID is on one
-  // line, kept as the line itself, no list. The lines of one hash stay in order, so those of one KID do too.
-  const byKid = new Map<number, Side | Side[]>();
-  for (const b of banks) {
-    if (b.kid === undefined) continue;
-    const seen = byKid.get(b.kidHash);
-    if (seen === undefined) byKid.set(b.kidHash, b);
-    else if (Array.isArray(seen)) seen.push(b);
-    else byKid.set(b.kidHash, [seen, b]);
-  }
-  for (const p of pays) {
-    if (p.kid === undefined) continue;
-    const lines = byKid.get(p.kidHash);
-    if (lines === undefined) continue;
-    if (Array.isArray(lines)) nearest(p, lines, kidWindow, SAME_KID_AND_AMOUNT, found, sides);
-    else nearestOne(p, lines, kidWindow, found);
-    const b = found.item;
-    if (b === undefined) continue;
-    use(p, b);
-    matches.push(
-      oneToOne('kid-amount', 'auto', 1, p, b, {
-        kid: p.kid,
-        dateDifferenceDays: dayDifference(p, b),
-        candidates: found.candidates,
-      }),
-    );
-  }
-
-  // T3: amount and date, with the receiving account when both sides name one. Only lines still unused can
-  // match (used is final), so only they are grouped.
-  const byAmount = new Map<Ore, Side[]>();
-  for (const b of banks) {
-    if (b.used) continue;
-    const list = byAmount.get(b.amount);
-    if (list) list.push(b);
-    else byAmount.set(b.amount, [b]);
-  }
-  for (const p of pays) {
-    if (p.used) continue;
-    const candidates = byAmount.get(p.amount);
-    if (candidates === undefined) continue;
-    // Without an account on the payment no line can share it: the search would find nothing.
-    const account = sides.accountOf(p);
-    if (account !== undefined) nearest(p, candidates, window, SAME_ACCOUNT, found, sides);
-    else found.item = undefined;
-    let b = found.item;
-    if (b !== undefined) {
-      use(p, b);
-      const confidence = found.candidates === 1 ? 0.8 : 0.6;
-      matches.push(
-        oneToOne('amount-date-account', 'suggested', confidence, p, b, {
-          account: account!,
-          dateDifferenceDays: dayDifference(p, b),
-          candidates: found.candidates,
-        }),
-      );
-      continue;
-    }
-    nearest(p, candidates, window, UNKNOWN_ACCOUNT, found, sides);
-    b = found.item;
-    if (b !== undefined) {
-      use(p, b);
-      matches.push(
-        oneToOne('amount-date', 'suggested', found.candidates === 1 ? 0.5 : 0.3, p, b, {
-          dateDifferenceDays: dayDifference(p, b),
-          candidates: found.candidates,
-        }),
-      );
-    }
-  }
-
-  // Splits: one bank line for several payments, then one payment paid by several bank lines.
-  // Indexes of what is still unused when each pass starts: nothing used comes free again.
-  const payIndex = new SideIndex(
-    pays.filter((p) => !p.used),
-    sides,
-  );
-  for (const b of banks) {
-    if (b.used) continue;
-    const split = findSplit(b, payIndex, window, maxParts, maxCandidates, sides);
-    if (!split) continue;
-    for (const p of split.parts) use(p, b);
-    matches.push(
-      match('split-bank-line', 'suggested', 0.5, split.parts, [b], split.evidence, split.candidates),
-    );
-  }
-  const bankIndex = new SideIndex(
-    banks.filter((b) => !b.used),
-    sides,
-  );
-  for (const p of pays) {
-    if (p.used) continue;
-    const split = findSplit(p, bankIndex, window, maxParts, maxCandidates, sides);
-    if (!split) continue;
-    for (const b of split.parts) use(b, p);
-    matches.push(
-      match('split-payment', 'suggested', 0.5, [p], split.parts, split.evidence, split.candidates),
-    );
-  }
-
-  return {
-    matches,
-    unmatchedPaymentIds: unusedIds(pays),
-    unmatchedBankTransactionIds: unusedIds(banks),
-  };
+  return new BankMatchSweep(options).advance(payments, bankTransactions);
 }
 
-function unusedIds(sides: readonly Side[]): string[] {
-  const out: string[] = [];
-  for (const s of sides) if (!s.used) out.push(s.id);
-  return out;
+/**
+ * {@link matchBankTransactions} over a period given a part at a time, oldest first, with the same matches and
+ * unmatched items as one call over the whole: a run in fact windows holds one window's payments, not the
+ * period's.
+ *
+ * Each call passes the payments dated up to `through` (after those of earlier calls) and the bank lines up to
+ * `through` + `kidDateWindowDays` not passed before (a line passed again is ignored while it is dated after the
+ * previous call's `through` less `kidDateWindowDays`). A payment is matched by KID when it is passed; each later
+ * tier waits until no payment or line still to come can change what it finds, so a payment or line is matched
+ * or reported unmatched by the call whose `through` is at least `kidDateWindowDays` + 3 x `dateWindowDays`
+ * (lines: 4 x) after its date, or by the last call (no `through`). Each result holds what was settled in that
+ * call. Between calls it holds the items not yet settled: about `kidDateWindowDays` of bank lines ahead of
+ * `through` and the few items that no KID matched.
+ */
+export class BankMatchSweep {
+  private readonly window: number;
+  private readonly kidWindow: number;
+  private readonly maxParts: number;
+  private readonly maxCandidates: number;
+  private readonly sides = new SideMaker();
+  private readonly found: Found = { item: undefined, candidates: 0 };
+  /** Payments no KID matched, not yet settled, in side order. */
+  private pays: Side[] = [];
+  /** Bank lines not yet settled and unused, in side order. */
+  private lines: Side[] = [];
+  /** Lines a payment still to come may match by KID, by a hash of the KID (a number: see `addLines`). */
+  private readonly byKid = new Map<number, Side | Side[]>();
+  /** Lines past the KID tier, for the amount tier, by amount. */
+  private readonly byAmount = new Map<Ore, Side[]>();
+  /** Payments past the amount tier, for splits of a bank line. */
+  private readonly payIndex = new SideIndex();
+  /** Lines past the bank-line splits, for splits of a payment. */
+  private readonly bankIndex = new SideIndex();
+  /** The days of the lines passed so far that a later call may pass again, by id. */
+  private readonly seen = new Map<string, number>();
+  private done = false;
+
+  constructor(options: BankMatchOptions = {}) {
+    this.window = options.dateWindowDays ?? 5;
+    this.kidWindow = options.kidDateWindowDays ?? 30;
+    this.maxParts = options.maxSplitParts ?? 5;
+    this.maxCandidates = options.maxSplitCandidates ?? 12;
+  }
+
+  /**
+   * Matches the payments dated up to `through` and the bank lines passed so far, as far as later calls cannot
+   * change the outcome; without `through`, everything (the last call).
+   */
+  advance(
+    payments: readonly Payment[],
+    bankTransactions: readonly BankTransaction[],
+    through?: IsoDate,
+  ): BankMatchResult {
+    if (this.done)
+      throw new Error('BankMatchSweep: advance() after the last call (the one without `through`)');
+    const last = through === undefined;
+    this.done = last;
+    const day = last ? Infinity : dayNumber(through);
+    const matches: BankMatch[] = [];
+    this.addLines(bankTransactions);
+    this.matchByKid(payments, matches);
+    // What is settled: lines no payment to come can match by KID, then each tier's items once the tier before
+    // has settled everything within its date window of them.
+    const kidSettled = day - this.kidWindow;
+    const amountTier = kidSettled - this.window;
+    const lineSplits = amountTier - this.window;
+    const paymentSplits = lineSplits - this.window;
+    const linesSettled = paymentSplits - this.window;
+    this.matchByAmount(kidSettled, amountTier, matches);
+    this.splitLines(lineSplits, matches);
+    this.splitPayments(paymentSplits, matches);
+    const unmatchedPaymentIds: string[] = [];
+    const unmatchedBankTransactionIds: string[] = [];
+    this.pays = settle(this.pays, paymentSplits, unmatchedPaymentIds);
+    this.lines = settle(this.lines, linesSettled, unmatchedBankTransactionIds);
+    if (!last) this.prune(kidSettled, amountTier, lineSplits, paymentSplits);
+    return { matches, unmatchedPaymentIds, unmatchedBankTransactionIds };
+  }
+
+  private addLines(bankTransactions: readonly BankTransaction[]): void {
+    const added: Side[] = [];
+    for (const b of bankTransactions) {
+      if (!(b.amount > 0) || this.seen.has(b.id)) continue;
+      const side = this.sides.side(b.id, b.date, b.amount, b.kid, b.counterpartyAccount);
+      this.seen.set(b.id, side.day);
+      added.push(side);
+    }
+    added.sort(bySideOrder);
+    this.lines = mergeSorted(this.lines, added);
+    // By a hash of the KID: no string keys to compare while the map fills; the KID itself is compared only for
+    // a line of the same amount in the window. Nearly every KID is on one line, kept as the line itself.
+    for (const b of added) {
+      if (b.kid === undefined) continue;
+      const seen = this.byKid.get(b.kidHash);
+      if (seen === undefined) this.byKid.set(b.kidHash, b);
+      else if (Array.isArray(seen)) insertSorted(seen, b);
+      else this.byKid.set(b.kidHash, bySideOrder(seen, b) <= 0 ? [seen, b] : [b, seen]);
+    }
+  }
+
+  /** T1: KID and amount, each payment as it is passed (the lines of its KID tier's reach are all in). */
+  private matchByKid(payments: readonly Payment[], matches: BankMatch[]): void {
+    const added: Side[] = [];
+    for (const p of payments) {
+      if (p.amount > 0)
+        added.push(
+          this.sides.side(p.paymentId, p.paymentDate, p.amount, p.paidFrom?.kid, p.receivingAccount),
+        );
+    }
+    added.sort(bySideOrder);
+    const found = this.found;
+    const unused: Side[] = [];
+    for (const p of added) {
+      const lines = p.kid === undefined ? undefined : this.byKid.get(p.kidHash);
+      if (lines === undefined) found.item = undefined;
+      else if (Array.isArray(lines))
+        nearest(p, lines, this.kidWindow, SAME_KID_AND_AMOUNT, found, this.sides);
+      else nearestOne(p, lines, this.kidWindow, found);
+      const b = found.item;
+      if (b === undefined) {
+        unused.push(p);
+        continue;
+      }
+      use(p, b);
+      matches.push(
+        oneToOne('kid-amount', 'auto', 1, p, b, {
+          kid: p.kid,
+          dateDifferenceDays: dayDifference(p, b),
+          candidates: found.candidates,
+        }),
+      );
+    }
+    this.pays = mergeSorted(this.pays, unused);
+  }
+
+  /**
+   * T3: amount and date, with the receiving account when both sides name one, for the payments up to
+   * `through`, against the lines up to `linesThrough` no KID matched.
+   */
+  private matchByAmount(linesThrough: number, through: number, matches: BankMatch[]): void {
+    for (const b of this.lines) {
+      if (b.day > linesThrough) break;
+      if (b.stage > 0) continue;
+      b.stage = 1;
+      if (b.used) continue;
+      const list = this.byAmount.get(b.amount);
+      if (list) insertSorted(list, b);
+      else this.byAmount.set(b.amount, [b]);
+    }
+    const { found, sides, window } = this;
+    for (const p of this.pays) {
+      if (p.day > through) break;
+      if (p.stage > 0) continue;
+      p.stage = 1;
+      if (p.used) continue;
+      const candidates = this.byAmount.get(p.amount);
+      if (candidates !== undefined) {
+        // Without an account on the payment no line can share it: the search would find nothing.
+        const account = sides.accountOf(p);
+        if (account !== undefined) nearest(p, candidates, window, SAME_ACCOUNT, found, sides);
+        else found.item = undefined;
+        let b = found.item;
+        if (b !== undefined) {
+          use(p, b);
+          const confidence = found.candidates === 1 ? 0.8 : 0.6;
+          matches.push(
+            oneToOne('amount-date-account', 'suggested', confidence, p, b, {
+              account: account!,
+              dateDifferenceDays: dayDifference(p, b),
+              candidates: found.candidates,
+            }),
+          );
+          continue;
+        }
+        nearest(p, candidates, window, UNKNOWN_ACCOUNT, found, sides);
+        b = found.item;
+        if (b !== undefined) {
+          use(p, b);
+          matches.push(
+            oneToOne('amount-date', 'suggested', found.candidates === 1 ? 0.5 : 0.3, p, b, {
+              dateDifferenceDays: dayDifference(p, b),
+              candidates: found.candidates,
+            }),
+          );
+          continue;
+        }
+      }
+      this.payIndex.add(p, sides);
+    }
+  }
+
+  /** Splits of the lines up to `through` among the payments left after T3: one bank line, several payments. */
+  private splitLines(through: number, matches: BankMatch[]): void {
+    for (const b of this.lines) {
+      if (b.day > through) break;
+      if (b.stage > 1) continue;
+      b.stage = 2;
+      if (b.used) continue;
+      const split = findSplit(b, this.payIndex, this.window, this.maxParts, this.maxCandidates, this.sides);
+      if (split) {
+        for (const p of split.parts) use(p, b);
+        matches.push(
+          match('split-bank-line', 'suggested', 0.5, split.parts, [b], split.evidence, split.candidates),
+        );
+      } else this.bankIndex.add(b, this.sides);
+    }
+  }
+
+  /** Splits of the payments up to `through` among the lines left: one payment, several bank lines. */
+  private splitPayments(through: number, matches: BankMatch[]): void {
+    for (const p of this.pays) {
+      if (p.day > through) break;
+      if (p.stage > 1) continue;
+      p.stage = 2;
+      if (p.used) continue;
+      const split = findSplit(p, this.bankIndex, this.window, this.maxParts, this.maxCandidates, this.sides);
+      if (!split) continue;
+      for (const b of split.parts) use(b, p);
+      matches.push(
+        match('split-payment', 'suggested', 0.5, [p], split.parts, split.evidence, split.candidates),
+      );
+    }
+  }
+
+  /** Lets go of what no call to come can use: each index keeps the items within its tier's reach. */
+  private prune(kidSettled: number, amountTier: number, lineSplits: number, paymentSplits: number): void {
+    for (const [hash, lines] of this.byKid) {
+      if (Array.isArray(lines)) {
+        const kept = lines.filter((b) => !b.used && b.day > kidSettled);
+        if (kept.length === 0) this.byKid.delete(hash);
+        else if (kept.length === 1) this.byKid.set(hash, kept[0]);
+        else if (kept.length < lines.length) this.byKid.set(hash, kept);
+      } else if (lines.used || lines.day <= kidSettled) this.byKid.delete(hash);
+    }
+    pruneLists(this.byAmount, amountTier + 1 - this.window);
+    pruneLists(this.payIndex.byKid, lineSplits + 1 - this.window);
+    pruneLists(this.payIndex.byAccount, lineSplits + 1 - this.window);
+    pruneLists(this.bankIndex.byKid, paymentSplits + 1 - this.window);
+    pruneLists(this.bankIndex.byAccount, paymentSplits + 1 - this.window);
+    for (const [id, day] of this.seen) if (day <= kidSettled) this.seen.delete(id);
+  }
+}
+
+/**
+ * The items (in side order) still open: used ones leave, and unused ones dated up to `through` leave as
+ * unmatched, their ids added to `unmatched`.
+ */
+function settle(items: readonly Side[], through: number, unmatched: string[]): Side[] {
+  const kept: Side[] = [];
+  for (const s of items) {
+    if (s.used) continue;
+    if (s.day <= through) unmatched.push(s.id);
+    else kept.push(s);
+  }
+  return kept;
+}
+
+/** Drops the items that are used or dated before `from` from each list (in side order) of the map. */
+function pruneLists<K>(map: Map<K, Side[]>, from: number): void {
+  for (const [key, list] of map) {
+    const kept = list.filter((s) => !s.used && s.day >= from);
+    if (kept.length === 0) map.delete(key);
+    else if (kept.length < list.length) map.set(key, kept);
+  }
+}
+
+/** Both lists (in side order) as one, in side order; usually `b` comes after `a`. */
+function mergeSorted(a: Side[], b: Side[]): Side[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  if (bySideOrder(a[a.length - 1], b[0]) <= 0) {
+    for (const s of b) a.push(s);
+    return a;
+  }
+  return [...a, ...b].sort(bySideOrder);
+}
+
+/** Adds the item to the list (in side order), at its end unless a later item is there. */
+function insertSorted(list: Side[], item: Side): void {
+  if (list.length === 0 || bySideOrder(list[list.length - 1], item) <= 0) {
+    list.push(item);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bySideOrder(list[mid], item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, item);
 }
 
 /**
@@ -251,6 +416,7 @@ class SideMaker {
       account: null,
       accountFrom,
       used: false,
+      stage: 0,
     };
   }
 
@@ -403,26 +569,21 @@ function oneToOne(
   };
 }
 
-/** One side's items (sorted by day, then id) and the same by KID and by account, for split searches. */
+/** One side's unused items by KID and by account, each list in side order, for split searches. */
 class SideIndex {
   readonly byKid = new Map<string, Side[]>();
   readonly byAccount = new Map<string, Side[]>();
 
-  constructor(
-    readonly items: readonly Side[],
-    sides: SideMaker,
-  ) {
-    for (const item of items) {
-      if (item.kid !== undefined) push(this.byKid, item.kid, item);
-      const account = sides.accountOf(item);
-      if (account !== undefined) push(this.byAccount, account, item);
-    }
+  add(item: Side, sides: SideMaker): void {
+    if (item.kid !== undefined) push(this.byKid, item.kid, item);
+    const account = sides.accountOf(item);
+    if (account !== undefined) push(this.byAccount, account, item);
   }
 }
 
 function push(map: Map<string, Side[]>, key: string, item: Side): void {
   const list = map.get(key);
-  if (list) list.push(item);
+  if (list) insertSorted(list, item);
   else map.set(key, [item]);
 }
 
