@@ -5,7 +5,7 @@
 // then times the pure steps one by one on the same data. Progress goes to stderr (`@progress ...`, written
 // synchronously so it survives a crash), the result over IPC (or to stdout when started by hand).
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -527,20 +527,34 @@ async function closeStore(store: StateStore, kind: ChildTask['store'], place: st
   }
 }
 
-/** Generates the task's data in a process of its own (12 GB of heap) and reads it back as text. */
+/**
+ * Generates the task's data in a process of its own (12 GB of heap) and reads it back as text. With
+ * KOB_BENCH_FACTS_CACHE (a folder) the text is kept there and read again by the next run of the same size and seed:
+ * generating 10^6 takes minutes, which repeated measurements need not spend.
+ */
 async function textFactsOf(task: ChildTask): Promise<TextFacts> {
-  const dir = mkdtempSync(join(tmpdir(), 'kob-reconcile-facts-'));
+  const cache = process.env.KOB_BENCH_FACTS_CACHE;
+  const dir = cache
+    ? join(cache, `facts-${task.claims}-${task.seed}${task.shareStrings === true ? '-shared' : ''}`)
+    : mkdtempSync(join(tmpdir(), 'kob-reconcile-facts-'));
+  const complete = join(dir, 'complete');
   try {
-    await new Promise<void>((resolve, reject) => {
-      const writer = fork(fileURLToPath(import.meta.url), ['--write-facts', dir, JSON.stringify(task)], {
-        execArgv: ['--max-old-space-size=12288'],
-        stdio: 'inherit',
+    if (!existsSync(complete)) {
+      mkdirSync(dir, { recursive: true });
+      await new Promise<void>((resolve, reject) => {
+        const writer = fork(fileURLToPath(import.meta.url), ['--write-facts', dir, JSON.stringify(task)], {
+          execArgv: ['--max-old-space-size=12288'],
+          stdio: 'inherit',
+        });
+        writer.on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`fact writer exited ${code}`)),
+        );
       });
-      writer.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fact writer exited ${code}`))));
-    });
+      writeFileSync(complete, '');
+    }
     return readTextFacts(dir);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!cache) rmSync(dir, { recursive: true, force: true });
   }
 }
 

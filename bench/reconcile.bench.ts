@@ -20,7 +20,7 @@
 //
 // KOB_BENCH_SIZES=10000,100000 limits the sizes (e.g. for a quick look); the durable stores run at 10^5 when
 // 10^5 is among them. KOB_BENCH_CPU_PROF=folder writes a CPU profile of the first first run and of the second run
-// (memory store) there.
+// (memory store) there. KOB_BENCH_FACTS_CACHE=folder keeps table i's generated facts there for the next run.
 import { fork } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
