@@ -148,6 +148,8 @@ export type StoreOptions =
       kind: 'sqlite';
       path: string;
       /** `normal` (default) or `full`; see `SqliteStateStoreOptions`. */ synchronous?: 'normal' | 'full';
+      /** The connection's page cache in MB (1-65,536, default 64); see `SqliteStateStoreOptions`. */
+      cacheSizeMb?: number;
     }
   | { kind: 'postgres'; connectionString: string; schema?: string }
   | { kind: 'memory' };

@@ -227,6 +227,7 @@ export const STORE_KINDS = ['sqlite', 'postgres', 'memory'] as const;
 export class SqliteStoreSchema {
   @IsNonEmptyString() path!: unknown;
   @IsOptional() @IsIn(['normal', 'full']) synchronous?: unknown;
+  @IsOptional() @IntRange(1, 65_536) cacheSizeMb?: unknown;
 }
 
 /** @internal */

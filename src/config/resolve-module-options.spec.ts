@@ -273,6 +273,12 @@ describe('resolveModuleOptions', () => {
       'store.connectionString',
     ]);
     expect(pathsOf(options({ store: { kind: 'sqlite', path: '' } }))).toEqual(['store.path']);
+    expect(pathsOf(options({ store: { kind: 'sqlite', path: 'a.sqlite', cacheSizeMb: 0 } }))).toEqual([
+      'store.cacheSizeMb',
+    ]);
+    expect(
+      resolveModuleOptions(options({ store: { kind: 'sqlite', path: 'a.sqlite', cacheSizeMb: 256 } })).store,
+    ).toEqual({ kind: 'sqlite', path: 'a.sqlite', cacheSizeMb: 256 });
     expect(
       resolveModuleOptions(
         options({ schedule: { enabled: true, driver: { bullmq: { connection: { port: 6379 } } } } }),

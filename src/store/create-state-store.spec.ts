@@ -48,6 +48,14 @@ describe('createStateStore', () => {
     await store.close();
   });
 
+  it('gives a SQLite store the page cache asked for', async () => {
+    const store = await createStateStore({ kind: 'sqlite', path: join(dir, 'cache.sqlite'), cacheSizeMb: 8 });
+    // Negative: KiB (SQLite's unit for a size rather than a page count).
+    const db = (store as unknown as { db: { pragma(p: string, o: object): unknown } }).db;
+    expect(db.pragma('cache_size', { simple: true })).toBe(-8 * 1024);
+    await store.close();
+  });
+
   it('leaves migrating to the caller when asked', async () => {
     const store = await createStateStore({ kind: 'sqlite', path: join(dir, 'b.sqlite') }, { migrate: false });
     expect(await store.schemaVersion()).toBe(0);

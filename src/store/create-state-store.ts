@@ -42,6 +42,7 @@ async function openStore(options: StoreOptions, clock: Clock | undefined): Promi
         path: options.path,
         clock,
         ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+        ...(options.cacheSizeMb !== undefined ? { cacheSizeMb: options.cacheSizeMb } : {}),
       });
     case 'postgres':
       return PostgresStateStore.connect({
