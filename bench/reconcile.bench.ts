@@ -71,6 +71,7 @@ const YOUNG_ARGS = [`--max-semi-space-size=${YOUNG_SEMI_SPACE_MB}`];
  */
 const WINDOW_DAYS = 14;
 const WINDOW_ROOM_MB = 1024;
+const ROOM_MARGIN_MB = 8;
 const WINDOW_TASK: Omit<ChildTask, 'claims'> = {
   store: 'sqlite',
   journal: 'host',
@@ -90,10 +91,11 @@ const WINDOW_TASK: Omit<ChildTask, 'claims'> = {
 const textFactsMb = (claims: number) => 36 + claims / 70_000;
 /**
  * A heap limit leaving WINDOW_ROOM_MB above the facts: V8's limit is the old space plus three semi-spaces of the
- * young generation, which a host with large customers enlarges (YOUNG_ARGS).
+ * young generation, which a host with large customers enlarges (YOUNG_ARGS). Rounded down, less a margin for
+ * the estimate of the facts: the room must not end above the target (it came to 1,025-1,026 MB without).
  */
 const windowHeapArgs = (claims: number) => [
-  `--max-old-space-size=${Math.ceil(textFactsMb(claims) + WINDOW_ROOM_MB - 3 * YOUNG_SEMI_SPACE_MB)}`,
+  `--max-old-space-size=${Math.floor(textFactsMb(claims) + WINDOW_ROOM_MB - ROOM_MARGIN_MB - 3 * YOUNG_SEMI_SPACE_MB)}`,
   ...YOUNG_ARGS,
 ];
 
