@@ -156,11 +156,11 @@ export class BankMatchSweep {
     this.done = last;
     const day = last ? Infinity : dayNumber(through);
     const matches: BankMatch[] = [];
-    this.addLines(bankTransactions);
-    this.matchByKid(payments, matches);
     // What is settled: lines no payment to come can match by KID, then each tier's items once the tier before
     // has settled everything within its date window of them.
     const kidSettled = day - this.kidWindow;
+    this.addLines(bankTransactions, kidSettled);
+    this.matchByKid(payments, matches);
     const amountTier = kidSettled - this.window;
     const lineSplits = amountTier - this.window;
     const paymentSplits = lineSplits - this.window;
@@ -176,14 +176,18 @@ export class BankMatchSweep {
     return { matches, unmatchedPaymentIds, unmatchedBankTransactionIds };
   }
 
-  private addLines(bankTransactions: readonly BankTransaction[]): void {
+  /**
+   * Adds the lines not passed by an earlier call, and remembers those dated after `kidSettled` (a later call may
+   * pass them again). Lines of this call with the same id are all kept, as one call over the period keeps them;
+   * the last call (`kidSettled` is Infinity) remembers nothing.
+   */
+  private addLines(bankTransactions: readonly BankTransaction[], kidSettled: number): void {
     const added: Side[] = [];
     for (const b of bankTransactions) {
       if (!(b.amount > 0) || this.seen.has(b.id)) continue;
-      const side = this.sides.side(b.id, b.date, b.amount, b.kid, b.counterpartyAccount);
-      this.seen.set(b.id, side.day);
-      added.push(side);
+      added.push(this.sides.side(b.id, b.date, b.amount, b.kid, b.counterpartyAccount));
     }
+    for (const b of added) if (b.day > kidSettled) this.seen.set(b.id, b.day);
     added.sort(bySideOrder);
     this.lines = mergeSorted(this.lines, added);
     // By a hash of the KID: no string keys to compare while the map fills; the KID itself is compared only for
