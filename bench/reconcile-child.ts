@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadDefaultAccounts, mergeAccounts } from '../src/config/account-mapping.js';
 import type {
@@ -50,6 +51,7 @@ import {
   type ReconcileDataStats,
 } from './reconcile-data.js';
 import {
+  FLOOR_STEPS,
   fullGc,
   GcPauses,
   MemoryProbe,
@@ -334,16 +336,38 @@ function timePureSteps(
       posted,
     }),
   );
-  const json = step('JSON.stringify every entry (what a store writes)', () =>
-    posted.map((e) => JSON.stringify(e)),
-  );
+  const json = step(FLOOR_STEPS[0], () => posted.map((e) => JSON.stringify(e)));
   step('JSON.parse every entry (what a store read costs)', () =>
     json.map((s) => JSON.parse(s) as JournalEntry),
   );
+  step(FLOOR_STEPS[1], () => writeEntryTexts(posted, json));
   step('structuredClone every entry (what the memory journal does)', () =>
     posted.map((e) => structuredClone(e)),
   );
   return { times, entries: posted.length };
+}
+
+/**
+ * The least a durable outbox on SQLite writes for a run: each entry's key and JSON text as one row of a table whose
+ * key is unique, in one transaction, on a new file with the store's settings (WAL, synchronous NORMAL, 64 MB of
+ * page cache). The store writes more per entry (status, content hash, effects, parents and their indexes).
+ */
+function writeEntryTexts(entries: readonly JournalEntry[], texts: readonly string[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'kob-bench-floor-'));
+  const db = new Database(join(dir, 'floor.sqlite'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536');
+    db.exec('CREATE TABLE entries (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, entry TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO entries (key, entry) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < entries.length; i++) insert.run(entries[i].idempotencyKey, texts[i]);
+    }).immediate();
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A CPU profile through the inspector, so it covers the first run only (not the data generation). */

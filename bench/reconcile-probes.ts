@@ -322,3 +322,12 @@ export function fullGc(): void {
   gc?.();
   gc?.();
 }
+
+/**
+ * The pure steps (table d) whose sum is the least a run with a durable outbox spends on its entries alone, before
+ * fetching, matching or building anything: writing each entry as JSON, and SQLite storing those texts by key.
+ */
+export const FLOOR_STEPS = [
+  'JSON.stringify every entry (what a store writes)',
+  'SQLite: each key and entry text, one unique index, one transaction (least a durable outbox writes)',
+] as const;

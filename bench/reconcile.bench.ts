@@ -16,16 +16,23 @@
 //    KOB_BENCH_POSTGRES_URL, default the local CI server), h) the first runs with a larger young generation,
 //    i) first runs at every size as a host with large customers would configure them (fact windows of 14 days,
 //    SQLite, the host's ledger as journal, reports of at most 1,000 items per list) in a heap of the facts +
-//    1 GB, then the targets and g) the environment.
+//    1 GB, i2) 10^5 and 10^6 of table i run in turn for the scaling ratio, then the targets and g) the
+//    environment.
 //
 // KOB_BENCH_SIZES=10000,100000 limits the sizes (e.g. for a quick look); the durable stores run at 10^5 when
 // 10^5 is among them. KOB_BENCH_CPU_PROF=folder writes a CPU profile of the first first run and of the second run
-// (memory store) there. KOB_BENCH_FACTS_CACHE=folder keeps table i's generated facts there for the next run.
+// (memory store) there. KOB_BENCH_FACTS_CACHE=folder keeps table i's generated facts there for the next run (by
+// default they are kept in a temporary folder for this benchmark's own runs). KOB_BENCH_SCALING_PAIRS=n (default
+// 3) sets how many 10^6 runs table i2 alternates with 10^5 runs for the scaling ratio. KOB_BENCH_WINDOWS_ONLY=1
+// runs table i (and i2) alone.
 import { fork } from 'node:child_process';
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChildMessage, ChildResult, ChildTask, RunResult } from './reconcile-child.js';
-import { PHASES } from './reconcile-probes.js';
+import { FLOOR_STEPS, PHASES } from './reconcile-probes.js';
+import { alternatingRatios, median } from './reconcile-scaling.js';
 import { count, grid, mb, ms, ratio, sizeLabel } from './reconcile-table.js';
 
 const SIZES = (process.env.KOB_BENCH_SIZES ?? '10000,100000,1000000')
@@ -99,6 +106,15 @@ const windowHeapArgs = (claims: number) => [
   ...YOUNG_ARGS,
 ];
 
+/**
+ * i2) Runs of table i at 10^6, each between two runs at 10^5 (10^5, 10^6, 10^5, 10^6, ..., 10^5): the machine's
+ * speed drifts by up to 1.5x within an hour, more than the scaling target's margin, so the ratio is the median
+ * of each 10^6 run against the 10^5 runs beside it.
+ */
+const SCALING_PAIRS = Math.max(1, Number(process.env.KOB_BENCH_SCALING_PAIRS ?? 3) || 1);
+/** KOB_BENCH_WINDOWS_ONLY=1: tables i and i2 alone (and the targets they show). */
+const WINDOWS_ONLY = process.env.KOB_BENCH_WINDOWS_ONLY === '1';
+
 /** The durable stores' run at 10^5 (a first run and a rerun; the server of `postgres` is BENCH_POSTGRES_URL). */
 const DURABLE_TASK: Omit<ChildTask, 'store'> = {
   claims: TIME_TARGET_N,
@@ -117,12 +133,17 @@ interface Outcome {
   wallMs: number;
 }
 
-function runChild(task: ChildTask, extraArgs: readonly string[] = []): Promise<Outcome> {
+function runChild(
+  task: ChildTask,
+  extraArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const outcome: Outcome = { task, progress: [], wallMs: 0 };
     const child = fork(new URL('./reconcile-child.js', import.meta.url), [JSON.stringify(task)], {
       execArgv: [...childArgs(task.claims), ...extraArgs],
+      env,
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     let stderr = '';
@@ -492,7 +513,47 @@ function windowTable(windowed: readonly Outcome[]): string | undefined {
   ].join('\n');
 }
 
-function verdicts(outcomes: readonly Outcome[], windowed: readonly Outcome[] = []): string {
+/** Table i's runs at 10^5 and 10^6 in the order they were made, and each 10^6 run's ratio (table i2). */
+function scalingRuns(sequence: readonly Outcome[]) {
+  const runs = sequence
+    .filter((o) => o.task.claims === TIME_TARGET_N || o.task.claims === MEMORY_TARGET_N)
+    .map((o) => ({ claims: o.task.claims, wallMs: firstOf(o)?.wallMs, outcome: o }));
+  const ratios = alternatingRatios(runs, TIME_TARGET_N, MEMORY_TARGET_N);
+  return { runs, ratios, median: median(ratios.map((r) => r.ratio)) };
+}
+
+function scalingTable(sequence: readonly Outcome[]): string | undefined {
+  const { runs, ratios, median: m } = scalingRuns(sequence);
+  if (!runs.some((r) => r.claims === MEMORY_TARGET_N)) return undefined;
+  const ratioAt = (i: number) => {
+    const x = ratios.find((q) => q.index === i);
+    return x ? `${x.ratio.toFixed(2)}x` : '-';
+  };
+  const rows = runs.map((r, i) => {
+    const o = r.outcome;
+    const gc = firstOf(o) && gcPauseTotal(firstOf(o)!);
+    return [
+      `${i + 1}. ${label(o)}`,
+      r.wallMs === undefined ? (o.error ? 'crashed' : missing(o)) : ms(r.wallMs),
+      ms(gc),
+      r.claims !== MEMORY_TARGET_N ? '' : ratioAt(i),
+    ];
+  });
+  rows.push([`median of ${ratios.length}`, '', '', m === undefined ? '-' : `${m.toFixed(2)}x`]);
+  return grid(
+    `i2) Table i's configuration, ${sizeLabel(TIME_TARGET_N)} and ${sizeLabel(MEMORY_TARGET_N)} alternated in ` +
+      `the order below: each ${sizeLabel(MEMORY_TARGET_N)} run against the mean of the ` +
+      `${sizeLabel(TIME_TARGET_N)} runs just before and after it (the machine's speed drifts within the hour)`,
+    ['run', 'wall', 'GC pauses', `${sizeLabel(MEMORY_TARGET_N)}/${sizeLabel(TIME_TARGET_N)}`],
+    rows,
+  );
+}
+
+function verdicts(
+  outcomes: readonly Outcome[],
+  windowed: readonly Outcome[] = [],
+  sequence: readonly Outcome[] = windowed,
+): string {
   const bySize = new Map(outcomes.map((o) => [o.task.claims, o]));
   const rows: string[][] = [];
   const t = bySize.get(TIME_TARGET_N);
@@ -503,6 +564,20 @@ function verdicts(outcomes: readonly Outcome[], windowed: readonly Outcome[] = [
     `< ${ms(TIME_TARGET_MS)}`,
     tr ? (tr.wallMs < TIME_TARGET_MS ? 'met' : `missed (${(tr.wallMs / TIME_TARGET_MS).toFixed(1)}x)`) : '-',
   ]);
+  // What the run cannot do without at this size (table d): its entries written as JSON and stored by key.
+  const pure = t?.result?.pure;
+  const floor =
+    pure && FLOOR_STEPS.every((k) => pure[k] !== undefined)
+      ? FLOOR_STEPS.reduce((a, k) => a + pure[k], 0)
+      : undefined;
+  if (floor !== undefined) {
+    rows.push([
+      '  least a durable outbox spends on its entries alone (table d: JSON text, stored by key)',
+      ms(floor),
+      `< ${ms(TIME_TARGET_MS)}`,
+      floor < TIME_TARGET_MS ? 'below the target' : `${(floor / TIME_TARGET_MS).toFixed(1)}x the target`,
+    ]);
+  }
   const sizes = [...bySize.keys()].sort((a, b) => a - b);
   for (let i = 1; i < sizes.length; i++) {
     if (sizes[i] !== sizes[i - 1] * 10) continue;
@@ -567,9 +642,11 @@ function verdicts(outcomes: readonly Outcome[], windowed: readonly Outcome[] = [
   const t6 = w6 && firstOf(w6);
   if (w5 || w6) {
     rows.push([`In fact windows (table i):`]);
-    const r = t5 && t6 ? t6.wallMs / t5.wallMs : undefined;
+    const alternated = scalingRuns(sequence);
+    const r = alternated.median ?? (t5 && t6 ? t6.wallMs / t5.wallMs : undefined);
     rows.push([
-      `  time(${sizeLabel(MEMORY_TARGET_N)}) / time(${sizeLabel(MEMORY_TARGET_N / 10)})`,
+      `  time(${sizeLabel(MEMORY_TARGET_N)}) / time(${sizeLabel(MEMORY_TARGET_N / 10)})` +
+        (alternated.median === undefined ? '' : `, median of ${alternated.ratios.length} (table i2)`),
       r === undefined ? '-' : `${r.toFixed(2)}x`,
       `<= ${SCALING_TARGET}x`,
       r === undefined ? '-' : r <= SCALING_TARGET ? 'met' : 'missed',
@@ -624,7 +701,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   console.log('Reconciliation benchmark (ReconciliationService.reconcile, one customer, in-process facts)\n');
   const outcomes: Outcome[] = [];
-  for (const claims of SIZES) {
+  for (const claims of WINDOWS_ONLY ? [] : SIZES) {
     const big = claims >= BIG_N;
     outcomes.push(
       await runChild({
@@ -648,25 +725,44 @@ async function main(): Promise<void> {
       await runChild({ ...o.task, rerun: false, pure: false, cpuProfileDir: undefined }, YOUNG_ARGS),
     );
   }
-  const durable = SIZES.includes(TIME_TARGET_N)
-    ? [
-        await runChild({ ...DURABLE_TASK, store: 'sqlite' }),
-        await runChild({ ...DURABLE_TASK, store: 'postgres' }),
-      ]
-    : [];
+  const durable =
+    SIZES.includes(TIME_TARGET_N) && !WINDOWS_ONLY
+      ? [
+          await runChild({ ...DURABLE_TASK, store: 'sqlite' }),
+          await runChild({ ...DURABLE_TASK, store: 'postgres' }),
+        ]
+      : [];
 
-  // The large-customer configuration at every size (table i).
-  const windowed: Outcome[] = [];
-  for (const claims of SIZES) {
-    windowed.push(
-      await runChild(
-        { ...WINDOW_TASK, claims, ...(claims >= BIG_N ? { shareStrings: true } : {}) },
-        windowHeapArgs(claims),
-      ),
+  // The large-customer configuration at every size (table i), then 10^5 and 10^6 alternated (table i2). The facts
+  // are generated once per size: the runs read them from a folder.
+  const factsCache = process.env.KOB_BENCH_FACTS_CACHE ?? mkdtempSync(join(tmpdir(), 'kob-bench-facts-'));
+  const windowRun = (claims: number) =>
+    runChild(
+      { ...WINDOW_TASK, claims, ...(claims >= BIG_N ? { shareStrings: true } : {}) },
+      windowHeapArgs(claims),
+      { ...process.env, KOB_BENCH_FACTS_CACHE: factsCache },
     );
+  const windowed: Outcome[] = [];
+  const sequence: Outcome[] = [];
+  try {
+    for (const claims of SIZES) {
+      const o = await windowRun(claims);
+      windowed.push(o);
+      sequence.push(o);
+    }
+    const ran = (n: number) => windowed.some((o) => o.task.claims === n && firstOf(o));
+    if (ran(TIME_TARGET_N) && ran(MEMORY_TARGET_N)) {
+      for (let pair = 1; pair < SCALING_PAIRS; pair++) {
+        sequence.push(await windowRun(TIME_TARGET_N));
+        sequence.push(await windowRun(MEMORY_TARGET_N));
+      }
+      sequence.push(await windowRun(TIME_TARGET_N));
+    }
+  } finally {
+    if (!process.env.KOB_BENCH_FACTS_CACHE) rmSync(factsCache, { recursive: true, force: true });
   }
 
-  for (const o of [...outcomes, ...young, ...durable, ...windowed]) {
+  for (const o of [...outcomes, ...young, ...durable, ...sequence]) {
     if (!o.result) console.log(`!! ${o.task.store} ${label(o)}: ${o.error}\n`);
     else if (o.result.skipped)
       console.log(`!! ${o.task.store} ${label(o)}: run skipped, ${o.result.skipped}\n`);
@@ -684,7 +780,8 @@ async function main(): Promise<void> {
     ),
     youngTable(outcomes, young),
     windowTable(windowed),
-    verdicts(outcomes, windowed),
+    scalingTable(sequence),
+    verdicts(outcomes, windowed, sequence),
     environment(performance.now() - t0, loadBefore),
   ];
   for (const s of sections) if (s) console.log(`${s}\n`);
