@@ -821,10 +821,19 @@ export class PostgresStateStore implements StateStore {
     runId: string,
     records: readonly MatchRecord[],
   ): Promise<void> {
-    await client.query(`DELETE FROM ${this.t}.matches WHERE customer_id = $1 AND run_id <> $2`, [
-      customerId,
-      runId,
-    ]);
+    // Every row is of one run (each write for a run removes the others'), so a run whose write is not its first
+    // finds its own run on the newest row and need not scan the customer's rows to delete nothing: a run in fact
+    // windows writes its matches once per window, and each scan grew with the matches so far.
+    const newest = await client.query(
+      `SELECT run_id FROM ${this.t}.matches WHERE customer_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [customerId],
+    );
+    if ((newest.rows[0] as { run_id: string } | undefined)?.run_id !== runId) {
+      await client.query(`DELETE FROM ${this.t}.matches WHERE customer_id = $1 AND run_id <> $2`, [
+        customerId,
+        runId,
+      ]);
+    }
     let offset = 0;
     for (const part of chunks(records)) {
       const rows = part.map((m, i) => ({

@@ -494,7 +494,10 @@ export class SqliteStateStore implements StateStore {
         }
         if (batch.matches) {
           const { runId, records } = batch.matches;
-          s.matchesDelete.run(customerId, runId);
+          // Every row is of one run (each write for a run removes the others'), so a run whose write is not its
+          // first finds its own run on the newest row and need not scan the customer's rows to delete nothing: a
+          // run in fact windows writes its matches once per window, and each scan grew with the matches so far.
+          if (s.matchesNewestRun.get(customerId) !== runId) s.matchesDelete.run(customerId, runId);
           for (const m of records) {
             s.matchInsert.run(
               customerId,
@@ -596,6 +599,7 @@ class SqliteStatements {
   readonly totalAdd: Statement;
   readonly totalsAll: Statement;
   readonly totalGet: Statement;
+  readonly matchesNewestRun: Statement;
   readonly matchesDelete: Statement;
   readonly matchInsert: Statement;
   readonly matchesList: Statement;
@@ -692,6 +696,9 @@ class SqliteStatements {
       .prepare('SELECT amount FROM posted_totals WHERE customer_id = ? AND subject = ?')
       .pluck()
       .safeIntegers();
+    this.matchesNewestRun = db
+      .prepare('SELECT run_id FROM matches WHERE customer_id = ? ORDER BY seq DESC LIMIT 1')
+      .pluck();
     this.matchesDelete = db.prepare('DELETE FROM matches WHERE customer_id = ? AND run_id <> ?');
     this.matchInsert = db.prepare(
       'INSERT INTO matches (customer_id, run_id, kind, rule, confidence, evidence, subject_ids) ' +
